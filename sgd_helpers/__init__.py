@@ -1,0 +1,40 @@
+"""Small, tested helpers for the course *SGD, step by step*.
+
+One module per concern: `data` (data made in code), `models` (models and
+losses), `grads` (checking gradients), `training` (steps and the fit loop),
+`closed_form` (least squares and curvature), `plots` and `widgets`.
+"""
+
+from .closed_form import hessian, least_squares, max_stable_lr
+from .data import five_x_squared, roller_coaster
+from .grads import finite_difference, grad_fn_tree
+from .models import mse, poly_features, polynomial, quadratic, sse
+from .plots import plot_descent_path, plot_function, plot_loss, plot_tangent, show_preds
+from .training import FitResult, descent_path, first_within, fit, sgd_step
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "FitResult",
+    "descent_path",
+    "finite_difference",
+    "first_within",
+    "fit",
+    "five_x_squared",
+    "grad_fn_tree",
+    "hessian",
+    "least_squares",
+    "max_stable_lr",
+    "mse",
+    "plot_descent_path",
+    "plot_function",
+    "plot_loss",
+    "plot_tangent",
+    "poly_features",
+    "polynomial",
+    "quadratic",
+    "roller_coaster",
+    "sgd_step",
+    "show_preds",
+    "sse",
+]

@@ -1,0 +1,43 @@
+"""Data made in code (nothing is downloaded): the roller coaster and 5x²."""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor
+
+__all__ = ["roller_coaster", "five_x_squared"]
+
+
+def roller_coaster(n: int = 20, seed: int = 42, noise: float = 3.0) -> tuple[Tensor, Tensor]:
+    """The book's roller coaster: speed measured once a second, with noise.
+
+    `time = arange(0, n)`, `speed = randn(n)*noise + 0.75*(time-9.5)**2 + 1`.
+    The noise comes from a private generator seeded with `seed`, so the global
+    random state is untouched; the values equal `torch.manual_seed(seed)`
+    followed by the book's two lines.
+
+    >>> time, speed = roller_coaster()
+    >>> time[:3], speed.shape
+    (tensor([0., 1., 2.]), torch.Size([20]))
+    """
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"n must be a positive integer (number of seconds), got {n!r}")
+    if not (isinstance(noise, (int, float)) and noise >= 0 and noise != float("inf")):
+        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
+    gen = torch.Generator().manual_seed(seed)
+    time = torch.arange(0, n).float()
+    speed = torch.randn(n, generator=gen) * noise + 0.75 * (time - 9.5) ** 2 + 1
+    return time, speed
+
+
+def five_x_squared(lo: int = -20, hi: int = 20) -> tuple[Tensor, Tensor]:
+    """The learner's data from seed 003: `xs = arange(lo, hi + 1)`, `ys = 5 * xs * xs`.
+
+    >>> xs, ys = five_x_squared(1, 3)
+    >>> xs, ys
+    (tensor([1., 2., 3.]), tensor([ 5., 20., 45.]))
+    """
+    if not (isinstance(lo, int) and isinstance(hi, int)) or hi < lo:
+        raise ValueError(f"expected integers lo <= hi, got lo={lo!r}, hi={hi!r}")
+    xs = torch.arange(float(lo), float(hi) + 1)
+    return xs, 5 * xs * xs

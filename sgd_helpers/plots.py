@@ -1,0 +1,156 @@
+"""Plots: functions, tangents, predictions against data, descent paths and loss curves.
+
+Every function draws on the axes it is given (or on a new figure) and returns
+the axes, so cells can add to a picture and end with `plt.show()`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import matplotlib.pyplot as plt
+import torch
+from matplotlib.axes import Axes
+from torch import Tensor
+
+from ._checks import as_float_tensor, check_finite, check_same_shape
+
+__all__ = ["plot_function", "plot_tangent", "show_preds", "plot_descent_path", "plot_loss"]
+
+
+def _np(x: Tensor):
+    return x.detach().cpu().numpy()
+
+
+def plot_function(
+    f: Callable[[Tensor], Tensor],
+    tx: str | None = None,
+    ty: str | None = None,
+    title: str | None = None,
+    min: float = -2,  # noqa: A002 - the book's signature
+    max: float = 2,  # noqa: A002
+    figsize: tuple[float, float] = (6, 4),
+    ax: Axes | None = None,
+) -> Axes:
+    """Plot `f` over `[min, max]`, with the fastai book's signature (offline, on current torch).
+
+    The book's version calls `torch.linspace(min, max)`, which current torch
+    rejects without a number of steps; this one samples 100 points.
+
+    >>> ax = plot_function(lambda x: x**2, 'x', 'x**2')
+    >>> ax.lines[0].get_xydata()[[0, -1]].tolist()
+    [[-2.0, 4.0], [2.0, 4.0]]
+    """
+    if not min < max:
+        raise ValueError(f"expected min < max, got min={min!r}, max={max!r}")
+    x = torch.linspace(min, max, 100)
+    y = f(x)
+    if not isinstance(y, Tensor) or y.shape != x.shape:
+        raise ValueError("f must map a 1-D tensor to a tensor of the same shape (elementwise)")
+    if ax is None:
+        ax = plt.subplots(figsize=figsize)[1]
+    ax.plot(_np(x), _np(y))
+    if tx is not None:
+        ax.set_xlabel(tx)
+    if ty is not None:
+        ax.set_ylabel(ty)
+    if title is not None:
+        ax.set_title(title)
+    return ax
+
+
+def plot_tangent(ax: Axes, f: Callable[[Tensor], Tensor], x0: float, width: float = 1.0, label: bool = True) -> float:
+    """Draw the tangent to `f` at `x0` (slope from autograd) and return the slope.
+
+    The line spans `x0 ± width/2`; with `label`, the slope is written beside the point.
+
+    >>> ax = plot_function(lambda x: x**2)
+    >>> plot_tangent(ax, lambda x: x**2, 1.0)
+    2.0
+    """
+    x = torch.tensor(float(x0), requires_grad=True)
+    y = f(x)
+    if y.numel() != 1:
+        raise ValueError("f must return a single number at a single point")
+    y.backward()
+    slope, y0 = x.grad.item(), y.item()
+    xs = torch.tensor([x0 - width / 2, x0 + width / 2])
+    (line,) = ax.plot(_np(xs), _np(y0 + slope * (xs - x0)), "--", lw=1.5)
+    ax.scatter([x0], [y0], color=line.get_color(), zorder=3)
+    if label:
+        # Below the tangent of a convex curve is empty: put the label there, on the downhill side.
+        left = slope < 0
+        ax.annotate(f"slope {slope:g}", (x0, y0), textcoords="offset points", xytext=(-8 if left else 8, -14),
+                    ha="right" if left else "left", color=line.get_color())
+    return slope
+
+
+def show_preds(
+    preds: Tensor, t: Tensor, targets: Tensor, ax: Axes | None = None, ylim: tuple[float, float] | None = (-300, 100)
+) -> Axes:
+    """Scatter the data (blue) and the model's predictions (red) against time, as in the book.
+
+    Unlike the book's version it takes the data as arguments instead of reading
+    globals, and the axes to draw on, so it can fill one panel of a grid.
+
+    >>> t = torch.arange(3.0)
+    >>> ax = show_preds(t * 2, t, t)
+    >>> ax.collections[1].get_offsets().tolist()
+    [[0.0, 0.0], [1.0, 2.0], [2.0, 4.0]]
+    """
+    preds, t, targets = (as_float_tensor(v, n) for v, n in ((preds, "preds"), (t, "t"), (targets, "targets")))
+    check_same_shape(preds, targets, "preds", "targets")
+    check_same_shape(t, targets, "t", "targets")
+    if ax is None:
+        ax = plt.subplots()[1]
+    ax.scatter(_np(t), _np(targets), label="data")
+    ax.scatter(_np(t), _np(preds), color="red", label="predictions")
+    if ylim is not None:
+        ax.set_ylim(*ylim)
+    return ax
+
+
+def plot_descent_path(
+    f: Callable[[Tensor], Tensor], xs: Tensor | Sequence[float], ax: Axes | None = None, span: float | None = None
+) -> Axes:
+    """Draw `f` and the points `xs` that gradient descent visited, joined in order.
+
+    The curve covers every visited point (or `±span` around 0 if given); the
+    start is marked with a square, the end with a star.
+
+    >>> ax = plot_descent_path(lambda x: x**2, [-1.5, -1.0, -0.5])
+    >>> ax.lines[1].get_xydata()[:, 0].tolist()
+    [-1.5, -1.0, -0.5]
+    """
+    xs = check_finite(as_float_tensor(xs, "xs"), "xs").detach().reshape(-1)
+    if span is None:
+        span = max(1.0, float(xs.abs().max()) * 1.1)
+    grid = torch.linspace(-span, span, 200)
+    if ax is None:
+        ax = plt.subplots(figsize=(5, 3.5))[1]
+    ax.plot(_np(grid), _np(f(grid)), color="lightgray", zorder=1)
+    ys = f(xs)
+    ax.plot(_np(xs), _np(ys), "-o", ms=4, lw=1, color="C1", zorder=2)
+    ax.plot(_np(xs[:1]), _np(ys[:1]), "s", color="C3", ms=7, zorder=3)
+    ax.plot(_np(xs[-1:]), _np(ys[-1:]), "*", color="C2", ms=12, zorder=3)
+    return ax
+
+
+def plot_loss(
+    losses: Sequence[float] | Tensor, ax: Axes | None = None, log: bool = False, label: str | None = None
+) -> Axes:
+    """Plot a loss curve against the step number (optionally on a log scale).
+
+    >>> ax = plot_loss([4.0, 2.0, 1.0])
+    >>> ax.lines[0].get_xydata().tolist()
+    [[0.0, 4.0], [1.0, 2.0], [2.0, 1.0]]
+    """
+    values = as_float_tensor(torch.as_tensor(losses, dtype=torch.float64).detach(), "losses").reshape(-1)
+    if ax is None:
+        ax = plt.subplots(figsize=(5, 3))[1]
+    ax.plot(range(len(values)), _np(values), label=label)
+    ax.set_xlabel("step")
+    ax.set_ylabel("loss")
+    if log:
+        ax.set_yscale("log")
+    return ax

@@ -1,0 +1,68 @@
+"""Each plot draws what it says: the data is read back from matplotlib's artists."""
+
+import numpy as np
+import pytest
+import torch
+
+from sgd_helpers import plot_descent_path, plot_function, plot_loss, plot_tangent, show_preds
+
+
+def test_plot_function_draws_f_over_the_range_with_labels():
+    ax = plot_function(lambda x: x**2, "x", "x**2", title="parabola", min=-3, max=1)
+    xy = ax.lines[0].get_xydata()
+    assert len(xy) == 100 and xy[0, 0] == -3 and xy[-1, 0] == 1
+    np.testing.assert_allclose(xy[:, 1], xy[:, 0] ** 2, rtol=1e-6)
+    assert (ax.get_xlabel(), ax.get_ylabel(), ax.get_title()) == ("x", "x**2", "parabola")
+
+
+def test_plot_function_bad_range_and_bad_f():
+    with pytest.raises(ValueError, match="min < max"):
+        plot_function(lambda x: x, min=1, max=1)
+    with pytest.raises(ValueError, match="same shape"):
+        plot_function(lambda x: x.sum())
+
+
+def test_plot_tangent_slope_and_line_match_the_derivative():
+    ax = plot_function(lambda x: x**2)
+    slope = plot_tangent(ax, lambda x: x**2, -1.5, width=1.0)
+    assert slope == -3.0
+    (x0, y0), (x1, y1) = ax.lines[1].get_xydata()
+    assert (x0, x1) == (-2.0, -1.0)
+    assert (y1 - y0) / (x1 - x0) == pytest.approx(-3.0)
+    assert y0 - 3.0 * (-1.5 - x0) == pytest.approx(2.25)  # passes through (-1.5, 2.25)
+    assert ax.texts[0].get_text() == "slope -3"
+
+
+def test_show_preds_scatters_data_then_predictions():
+    t = torch.arange(5.0)
+    preds = (t * 2).requires_grad_()
+    ax = show_preds(preds, t, t + 1, ylim=(-1, 12))
+    data, pred = ax.collections
+    np.testing.assert_array_equal(data.get_offsets(), np.c_[t, t + 1])
+    np.testing.assert_array_equal(pred.get_offsets(), np.c_[t, t * 2])
+    assert ax.get_ylim() == (-1, 12)
+
+
+def test_show_preds_default_ylim_is_the_books_and_shapes_must_match():
+    t = torch.arange(3.0)
+    assert show_preds(t, t, t).get_ylim() == (-300, 100)
+    with pytest.raises(ValueError, match="shape"):
+        show_preds(torch.ones(2), t, t)
+
+
+def test_plot_descent_path_draws_the_visited_points_on_the_curve():
+    xs = torch.tensor([-1.5, -0.9, -0.54])
+    ax = plot_descent_path(lambda x: x**2, xs)
+    curve, path, start, end = ax.lines
+    np.testing.assert_allclose(path.get_xydata(), np.c_[xs, xs**2])
+    np.testing.assert_allclose(start.get_xydata(), [[-1.5, 2.25]])
+    np.testing.assert_allclose(end.get_xydata(), [[xs[-1], xs[-1] ** 2]], rtol=1e-6)
+    assert curve.get_xydata()[:, 0].min() <= -1.5
+    with pytest.raises(ValueError, match="NaN"):
+        plot_descent_path(lambda x: x**2, [1.0, float("inf")])
+
+
+def test_plot_loss_draws_losses_against_steps():
+    ax = plot_loss(torch.tensor([3.0, 2.0, 1.5]), log=True)
+    np.testing.assert_array_equal(ax.lines[0].get_xydata(), [[0, 3.0], [1, 2.0], [2, 1.5]])
+    assert ax.get_yscale() == "log"
