@@ -1,0 +1,75 @@
+"""The set-up files agree with each other: pyproject, the constraints lock, environment.yml, Makefile, CI."""
+
+import re
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+from packaging.requirements import Requirement
+from packaging.version import Version
+
+ROOT = Path(__file__).resolve().parent.parent
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
+PINS = {
+    m.group(1).lower().replace("_", "-"): Version(m.group(2))
+    for m in re.finditer(r"^([A-Za-z0-9_.-]+)==(\S+)$", (ROOT / "constraints.txt").read_text(), re.M)
+}
+# What Colab ships in 2026: the runtime ranges must admit all of it.
+COLAB = {"torch": "2.11.0", "matplotlib": "3.10.0", "ipywidgets": "7.7.1", "ipython": "7.34.0", "fastcore": "2.2.12",
+         "numpy": "2.0.2"}
+
+
+def _runtime():
+    return [Requirement(r) for r in PYPROJECT["project"]["dependencies"]]
+
+
+def test_runtime_ranges_admit_what_colab_ships():
+    for req in _runtime():
+        name = req.name.lower()
+        assert name in COLAB, f"{name} is a runtime need; say which version Colab ships"
+        assert req.specifier.contains(COLAB[name], prereleases=True), f"{req} excludes Colab's {name} {COLAB[name]}"
+
+
+@pytest.mark.parametrize("extra", [None, "lab", "test"])
+def test_constraints_pin_every_requirement_within_its_range(extra):
+    extras = PYPROJECT["project"]["optional-dependencies"]
+    reqs = _runtime() if extra is None else [Requirement(r) for r in extras[extra]]
+    for req in reqs:
+        name = req.name.lower().replace("_", "-")
+        assert name in PINS, f"{name} is not pinned in constraints.txt"
+        assert req.specifier.contains(PINS[name]), f"constraints.txt pins {name}=={PINS[name]}, outside {req}"
+
+
+def test_torch_pin_is_the_local_cpu_build_and_nothing_from_cuda():
+    assert PINS["torch"] == Version("2.13.0")
+    assert not [n for n in PINS if n.startswith(("nvidia-", "triton", "cuda"))]
+
+
+def test_environment_yml_matches_pyproject_and_this_python():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    assert env["channels"] == ["conda-forge"]
+    deps = env["dependencies"]
+    python = next(d for d in deps if isinstance(d, str) and d.startswith("python="))
+    assert f"{sys.version_info.major}.{sys.version_info.minor}" == python.split("=")[1], (
+        "environment.yml's Python should be the one the constraints were made with"
+    )
+    pip_section = next(d["pip"] for d in deps if isinstance(d, dict))
+    extras = sorted(PYPROJECT["project"]["optional-dependencies"])
+    assert f"-e .[{','.join(extras)}]" in pip_section
+    assert "-c constraints.txt" in pip_section
+
+
+def test_ci_runs_make_test_and_nothing_else():
+    ci = (ROOT / ".ci" / "run").read_text()
+    commands = [ln for ln in ci.splitlines() if ln.strip() and not ln.startswith("#")]
+    assert commands[-1].strip() == "exec make test"
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yml").read_text())
+    runs = [s["run"] for s in workflow["jobs"]["test"]["steps"] if "run" in s]
+    assert runs == ["make test"]
+
+
+def test_readme_gives_the_two_commands():
+    readme = (ROOT / "README.md").read_text()
+    assert "make lab" in readme and "make test" in readme and "make outputs" in readme
