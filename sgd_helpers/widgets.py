@@ -1,0 +1,189 @@
+"""Interactive explorers: sliders that redraw a figure in place, on ipywidgets 7.7 and 8.
+
+An explorer shows two outputs. The controls are a widget; in a notebook
+without a live kernel (GitHub, nbviewer) they show as one line of text. The
+figure is an ordinary image output that the explorer *updates in place*
+(IPython's `display_id`), so a static page still shows the default state as
+a picture, and nbval compares only the deterministic text of both outputs.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Callable
+
+import ipywidgets as widgets
+import torch
+from IPython.display import display
+from matplotlib.figure import Figure
+
+from .models import mse, quadratic
+from .plots import plot_descent_path, plot_loss, show_preds
+from .training import descent_path
+
+__all__ = ["Explorer", "descent_explorer", "coaster_explorer"]
+
+Draw = Callable[..., tuple[str, bool]]
+
+
+class Explorer:
+    """Sliders plus a figure; moving a slider calls `draw(fig, **values)` and redraws.
+
+    `draw` returns a one-line status and whether the state is sound; when it is
+    not (say, the descent diverged) the status is shown in red.
+
+    >>> ex = Explorer(lambda fig, k: (f"k is {k}", k < 5), k=widgets.IntSlider(value=2, max=10))
+    >>> ex.set(k=7); ex.message, ex.ok
+    ('k is 7', False)
+    """
+
+    def __init__(self, draw: Draw, figsize: tuple[float, float] = (9, 3.4), **controls: widgets.ValueWidget):
+        if not controls:
+            raise ValueError("an explorer needs at least one control")
+        self.controls = controls
+        self._draw = draw
+        self.fig = Figure(figsize=figsize)
+        self.status = widgets.HTML()
+        self.message, self.ok = "", True
+        self._handle = None
+        for w in controls.values():
+            w.continuous_update = False  # one redraw per release, not dozens per drag (matters on Colab)
+            w.observe(self._changed, names="value")
+        self.box = widgets.VBox([widgets.HBox(list(controls.values()), layout={"flex_flow": "row wrap"}), self.status])
+        self.update()
+
+    @property
+    def values(self) -> dict:
+        """The current value of every control, by name."""
+        return {name: w.value for name, w in self.controls.items()}
+
+    def set(self, **values) -> None:
+        """Move controls programmatically, as a learner would with the mouse (each change redraws)."""
+        for name, value in values.items():
+            if name not in self.controls:
+                raise KeyError(f"no control named {name!r}; the controls are {sorted(self.controls)}")
+            self.controls[name].value = value
+
+    def _changed(self, _change) -> None:
+        self.update()
+
+    def update(self) -> None:
+        """Redraw the figure from the current values and push it to the notebook, if shown."""
+        self.fig.clear()
+        self.message, self.ok = self._draw(self.fig, **self.values)
+        color = "inherit" if self.ok else "#c0392b"
+        self.status.value = f'<span style="color:{color}">{html.escape(self.message)}</span>'
+        if self._handle is not None:
+            self._handle.update(self.fig)
+
+    def __repr__(self) -> str:
+        settings = ", ".join(f"{k}={_fmt(v)}" for k, v in self.values.items())
+        return f"Explorer({settings}): move the sliders in a live notebook (Jupyter or Colab)"
+
+    def _ipython_display_(self) -> None:
+        # The controls' bundle is built here (not by ipywidgets) so that its text is
+        # our own repr, identical under ipywidgets 7 and 8; the figure follows as an image.
+        view = {"version_major": 2, "version_minor": 0, "model_id": self.box.model_id}
+        display({"text/plain": repr(self), "application/vnd.jupyter.widget-view+json": view}, raw=True)
+        self._handle = display(self.fig, display_id=True)
+
+
+def _fmt(v) -> str:
+    return f"{v:g}" if isinstance(v, float) else str(v)
+
+
+def _log_slider(value: float, lo: float, hi: float, description: str) -> widgets.FloatLogSlider:
+    return widgets.FloatLogSlider(
+        value=value, base=10, min=math.log10(lo), max=math.log10(hi), step=0.05, description=description,
+        readout_format=".2g",
+    )
+
+
+def descent_explorer(
+    f: Callable[[torch.Tensor], torch.Tensor] = lambda x: x**2, lr: float = 0.1, x0: float = -1.5, steps: int = 10
+) -> Explorer:
+    """Gradient descent on a curve: learning rate, start and number of steps on sliders.
+
+    >>> ex = descent_explorer()
+    >>> ex.set(lr=0.5); ex.message
+    'after 10 steps: x = 0, f(x) = 0'
+    """
+
+    def draw(fig: Figure, lr: float, x0: float, steps: int) -> tuple[str, bool]:
+        xs = descent_path(f, x0, lr, steps)
+        ax = fig.add_subplot()
+        limit = 2 * max(abs(x0), 0.5)
+        shown = xs[: int((xs.abs() <= limit).long().cumprod(0).sum())]
+        plot_descent_path(f, shown, ax=ax, span=limit)
+        ax.set_title(f"lr = {lr:.2g}, {steps} steps from x = {x0:g}")
+        ax.set_ylim(top=float(f(torch.tensor(limit))) * 1.05)
+        if len(shown) < len(xs) or len(xs) < steps + 1:
+            left = len(shown) - 1
+            return f"diverged: x left [-{limit:g}, {limit:g}] after {left} steps; lower the learning rate", False
+        x = float(xs[-1])
+        return f"after {steps} steps: x = {x:.4g}, f(x) = {float(f(xs[-1])):.4g}", True
+
+    return Explorer(
+        draw,
+        figsize=(6, 3.6),
+        lr=_log_slider(lr, 1e-3, 1.5, "lr"),
+        x0=widgets.FloatSlider(value=x0, min=-2, max=2, step=0.1, description="start x"),
+        steps=widgets.IntSlider(value=steps, min=1, max=50, description="steps"),
+    )
+
+
+def coaster_explorer(
+    time: torch.Tensor,
+    speed: torch.Tensor,
+    lr: float = 1e-5,
+    steps: int = 10,
+    init: tuple[float, float, float] = (-0.8, -0.8, 1.4),
+) -> Explorer:
+    """The roller-coaster fit: learning rate, number of steps and the starting quadratic on sliders.
+
+    Left: the data and the quadratic after the last step. Right: the loss at every step.
+
+    >>> from sgd_helpers import roller_coaster
+    >>> ex = coaster_explorer(*roller_coaster())
+    >>> ex.set(lr=1e-3); ex.ok
+    False
+    """
+
+    def draw(fig: Figure, lr: float, steps: int, a: float, b: float, c: float) -> tuple[str, bool]:
+        params = torch.tensor([a, b, c], requires_grad=True)
+        losses = []
+        for _ in range(steps + 1):
+            loss = mse(quadratic(time, params), speed)
+            losses.append(loss.item())
+            if not math.isfinite(losses[-1]) or losses[-1] > 1e4 * losses[0]:
+                break
+            if len(losses) == steps + 1:
+                break
+            loss.backward()
+            with torch.no_grad():
+                params -= lr * params.grad
+            params.grad = None
+        left, right = fig.subplots(1, 2)
+        diverged = len(losses) < steps + 1 or not math.isfinite(losses[-1])
+        with torch.no_grad():
+            show_preds(quadratic(time, params).clamp(-1e4, 1e4), time, speed, ax=left)
+        finite = [v for v in losses if math.isfinite(v)]
+        plot_loss(finite, ax=right, log=True)
+        left.set_title(f"after {len(losses) - 1} steps at lr = {lr:.2g}")
+        right.set_title("loss (MSE), log scale")
+        fig.tight_layout()
+        if diverged:
+            last = len(losses) - 1
+            return f"diverged: the loss grew to {finite[-1]:.3g} by step {last}; lower the learning rate", False
+        p = ", ".join(f"{v:.3g}" for v in params.tolist())
+        return f"after {steps} steps: loss = {losses[-1]:.5g}, (a, b, c) = ({p})", True
+
+    return Explorer(
+        draw,
+        lr=_log_slider(lr, 1e-7, 1e-3, "lr"),
+        steps=widgets.IntSlider(value=steps, min=0, max=200, description="steps"),
+        a=widgets.FloatSlider(value=init[0], min=-2, max=2, step=0.1, description="start a"),
+        b=widgets.FloatSlider(value=init[1], min=-20, max=20, step=0.5, description="start b"),
+        c=widgets.FloatSlider(value=init[2], min=-50, max=100, step=1, description="start c"),
+    )
