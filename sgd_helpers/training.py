@@ -51,17 +51,20 @@ def descent_path(f: Callable[[Tensor], Tensor], x0: float, lr: float, steps: int
     if not math.isfinite(float(x0)):
         raise ValueError(f"x0 must be a finite number, got {x0!r}")
     x = torch.tensor(float(x0), requires_grad=True)
-    xs = [x.detach().clone()]
+    xs = [x.item()]
     for _ in range(steps):
         y = f(x)
         if not isinstance(y, Tensor) or y.numel() != 1:
             raise ValueError("f must return a single number (a scalar tensor)")
         y.backward()
-        sgd_step(x, lr)
-        if not torch.isfinite(x):
+        with torch.no_grad():
+            x -= lr * x.grad
+        x.grad = None
+        value = x.item()
+        if not math.isfinite(value):
             break
-        xs.append(x.detach().clone())
-    return torch.stack(xs)
+        xs.append(value)
+    return torch.tensor(xs)
 
 
 def first_within(xs: Tensor, target: float, tol: float) -> int | None:
