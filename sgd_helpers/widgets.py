@@ -183,7 +183,7 @@ def coaster_explorer(
         draw,
         lr=_log_slider(lr, 1e-7, 1e-3, "lr"),
         steps=widgets.IntSlider(value=steps, min=0, max=200, description="steps"),
-        a=widgets.FloatSlider(value=init[0], min=-2, max=2, step=0.1, description="start a"),
-        b=widgets.FloatSlider(value=init[1], min=-20, max=20, step=0.5, description="start b"),
-        c=widgets.FloatSlider(value=init[2], min=-50, max=100, step=1, description="start c"),
+        a=widgets.FloatSlider(value=init[0], min=-2, max=2, step=0.0001, description="start a"),
+        b=widgets.FloatSlider(value=init[1], min=-20, max=20, step=0.0001, description="start b"),
+        c=widgets.FloatSlider(value=init[2], min=-50, max=100, step=0.0001, description="start c"),
     )
