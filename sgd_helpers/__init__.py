@@ -11,7 +11,7 @@ from .grads import finite_difference, grad_fn_tree
 from .models import mse, poly_features, polynomial, quadratic, sse
 from .plots import plot_descent_path, plot_function, plot_loss, plot_tangent, show_preds
 from .training import FitResult, descent_path, first_within, fit, sgd_step
-from .widgets import Explorer, coaster_explorer, descent_explorer
+from .widgets import Explorer, coaster_explorer, descent_explorer, scaling_explorer
 
 __version__ = "0.1.0"
 
@@ -38,6 +38,7 @@ __all__ = [
     "polynomial",
     "quadratic",
     "roller_coaster",
+    "scaling_explorer",
     "sgd_step",
     "show_preds",
     "sse",

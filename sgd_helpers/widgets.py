@@ -18,11 +18,12 @@ import torch
 from IPython.display import display
 from matplotlib.figure import Figure
 
-from .models import mse, quadratic
+from .closed_form import max_stable_lr
+from .models import mse, polynomial, quadratic, sse
 from .plots import plot_descent_path, plot_loss, show_preds
 from .training import descent_path
 
-__all__ = ["Explorer", "descent_explorer", "coaster_explorer"]
+__all__ = ["Explorer", "descent_explorer", "coaster_explorer", "scaling_explorer"]
 
 Draw = Callable[..., tuple[str, bool]]
 
@@ -47,6 +48,7 @@ class Explorer:
         self.status = widgets.HTML()
         self.message, self.ok = "", True
         self._handle = None
+        self._holding = False
         for w in controls.values():
             w.continuous_update = False  # one redraw per release, not dozens per drag (matters on Colab)
             w.observe(self._changed, names="value")
@@ -59,14 +61,21 @@ class Explorer:
         return {name: w.value for name, w in self.controls.items()}
 
     def set(self, **values) -> None:
-        """Move controls programmatically, as a learner would with the mouse (each change redraws)."""
-        for name, value in values.items():
-            if name not in self.controls:
-                raise KeyError(f"no control named {name!r}; the controls are {sorted(self.controls)}")
-            self.controls[name].value = value
+        """Move controls programmatically, as a learner would with the mouse; redraws once at the end."""
+        unknown = sorted(set(values) - set(self.controls))
+        if unknown:
+            raise KeyError(f"no control named {unknown[0]!r}; the controls are {sorted(self.controls)}")
+        self._holding = True
+        try:
+            for name, value in values.items():
+                self.controls[name].value = value
+        finally:
+            self._holding = False
+        self.update()
 
     def _changed(self, _change) -> None:
-        self.update()
+        if not self._holding:
+            self.update()
 
     def update(self) -> None:
         """Redraw the figure from the current values and push it to the notebook, if shown."""
@@ -186,4 +195,60 @@ def coaster_explorer(
         a=widgets.FloatSlider(value=init[0], min=-2, max=2, step=0.0001, description="start a"),
         b=widgets.FloatSlider(value=init[1], min=-20, max=20, step=0.0001, description="start b"),
         c=widgets.FloatSlider(value=init[2], min=-50, max=100, step=0.0001, description="start c"),
+    )
+
+
+def scaling_explorer(
+    x: torch.Tensor, y: torch.Tensor, scale: float = 1.0, lr: float = 1e-7, steps: int = 200,
+    start: tuple[float, float, float] = (1.0, 2.0, 3.0),
+) -> Explorer:
+    """Fit a quadratic by plain gradient descent on SSE with the input divided by `scale`.
+
+    Left: the loss at each step. Right: `c` at each step (its target is the
+    least-squares `c`). The status gives the largest stable learning rate for
+    the current scale, `2 / λ_max`, so a learner can see both knobs interact.
+
+    >>> from sgd_helpers import five_x_squared
+    >>> ex = scaling_explorer(*five_x_squared())
+    >>> ex.set(scale=20.0, lr=0.01); ex.ok
+    True
+    """
+    x = x.detach().float()
+    y = y.detach().float()
+
+    def draw(fig: Figure, scale: float, lr: float, steps: int) -> tuple[str, bool]:
+        xs = x / scale
+        limit = max_stable_lr(xs, 2, "sse")
+        # the same quadratic, written in the scaled input: a' = a s², b' = b s, c' = c
+        p = torch.tensor([start[0] * scale**2, start[1] * scale, start[2]], requires_grad=True)
+        losses, cs = [], []
+        for i in range(steps + 1):
+            loss = sse(polynomial(xs, p), y)
+            losses.append(loss.item())
+            cs.append(p[2].item())
+            if not math.isfinite(losses[-1]) or losses[-1] > 1e6 * losses[0] or i == steps:
+                break
+            loss.backward()
+            with torch.no_grad():
+                p -= lr * p.grad
+            p.grad = None
+        left, right = fig.subplots(1, 2)
+        finite = [v for v in losses if math.isfinite(v)]
+        plot_loss(finite, ax=left, log=True)
+        left.set_title(f"SSE, input / {scale:g}, lr = {lr:.2g}")
+        right.plot(range(len(cs)), cs, color="C2")
+        right.axhline(0.0, color="gray", lw=0.8, ls="--")
+        right.set_xlabel("step")
+        right.set_title("c at each step (target 0)")
+        fig.tight_layout()
+        if len(losses) < steps + 1:
+            return f"diverged: lr = {lr:.2g} is above this scale's limit 2/λmax = {limit:.3g}", False
+        return f"after {steps} steps: SSE = {losses[-1]:.4g}, c = {cs[-1]:.4g}; stable below lr = {limit:.3g}", True
+
+    return Explorer(
+        draw,
+        scale=widgets.FloatLogSlider(value=scale, base=10, min=0, max=2, step=0.05, description="x divided by",
+                                     readout_format=".3g"),
+        lr=_log_slider(lr, 1e-9, 1.0, "lr"),
+        steps=widgets.IntSlider(value=steps, min=1, max=500, description="steps"),
     )

@@ -90,3 +90,29 @@ def test_explorer_rejects_unknown_controls_and_no_controls():
 
 def test_runs_on_a_supported_ipywidgets():
     assert ipywidgets.__version__.split(".")[0] in {"7", "8"}
+
+
+def test_scaling_explorer_matches_plain_descent_on_the_scaled_input():
+    from sgd_helpers import five_x_squared, max_stable_lr, polynomial, sse
+
+    xs, ys = five_x_squared()
+    ex = w.scaling_explorer(xs, ys)
+    ex.set(scale=10.0, lr=0.003, steps=50)
+    scale = ex.values["scale"]
+    p = torch.tensor([1.0 * scale**2, 2.0 * scale, 3.0], requires_grad=True)
+    for _ in range(50):
+        sse(polynomial(xs / scale, p), ys).backward()
+        with torch.no_grad():
+            p -= ex.values["lr"] * p.grad
+        p.grad = None
+    left, right = ex.fig.axes
+    assert right.lines[0].get_xydata()[-1, 1] == pytest.approx(p[2].item(), rel=1e-5)
+    assert f"{max_stable_lr(xs / scale, 2, 'sse'):.3g}" in ex.message
+
+
+def test_scaling_explorer_flags_a_learning_rate_above_the_limit():
+    from sgd_helpers import five_x_squared
+
+    ex = w.scaling_explorer(*five_x_squared())
+    ex.set(lr=1e-6)  # the unscaled limit is 6.9e-7
+    assert not ex.ok and "above this scale's limit" in ex.message
