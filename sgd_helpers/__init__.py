@@ -6,7 +6,7 @@ losses), `grads` (checking gradients), `training` (steps and the fit loop),
 """
 
 from .closed_form import hessian, least_squares, max_stable_lr
-from .data import five_x_squared, roller_coaster
+from .data import five_x_squared, noisy_coaster, roller_coaster
 from .grads import finite_difference, grad_fn_tree
 from .models import mse, poly_features, polynomial, quadratic, sse
 from .plots import plot_descent_path, plot_function, plot_loss, plot_tangent, show_preds
@@ -30,6 +30,7 @@ __all__ = [
     "least_squares",
     "max_stable_lr",
     "mse",
+    "noisy_coaster",
     "plot_descent_path",
     "plot_function",
     "plot_loss",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-__all__ = ["roller_coaster", "five_x_squared"]
+__all__ = ["roller_coaster", "noisy_coaster", "five_x_squared"]
 
 
 def roller_coaster(n: int = 20, seed: int = 42, noise: float = 3.0) -> tuple[Tensor, Tensor]:
@@ -27,6 +27,27 @@ def roller_coaster(n: int = 20, seed: int = 42, noise: float = 3.0) -> tuple[Ten
     gen = torch.Generator().manual_seed(seed)
     time = torch.arange(0, n).float()
     speed = torch.randn(n, generator=gen) * noise + 0.75 * (time - 9.5) ** 2 + 1
+    return time, speed
+
+
+def noisy_coaster(n: int = 2000, seed: int = 0, noise: float = 3.0) -> tuple[Tensor, Tensor]:
+    """Many roller-coaster measurements at random times in [0, 20), sorted by time.
+
+    The same curve as `roller_coaster`, `0.75*(t-9.5)**2 + 1`, plus Gaussian
+    noise with standard deviation `noise`. Sorted by time, as a logger would
+    record them, which is what makes shuffling matter in notebook 05.
+
+    >>> t, s = noisy_coaster(n=5)
+    >>> t.shape, bool((t[1:] >= t[:-1]).all())
+    (torch.Size([5]), True)
+    """
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"n must be a positive integer (number of measurements), got {n!r}")
+    if not (isinstance(noise, (int, float)) and noise >= 0 and noise != float("inf")):
+        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
+    gen = torch.Generator().manual_seed(seed)
+    time = (torch.rand(n, generator=gen) * 20).sort().values
+    speed = 0.75 * (time - 9.5) ** 2 + 1 + torch.randn(n, generator=gen) * noise
     return time, speed
 
 

@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from sgd_helpers import five_x_squared, roller_coaster
+from sgd_helpers import five_x_squared, least_squares, noisy_coaster, roller_coaster
 
 
 def test_roller_coaster_is_the_books_recipe_under_a_seed():
@@ -29,6 +29,16 @@ def test_noise_free_roller_coaster_is_the_exact_parabola():
     torch.testing.assert_close(s, 0.75 * t**2 - 14.25 * t + 68.6875)
 
 
+def test_noisy_coaster_is_sorted_seeded_and_centred_on_the_curve():
+    t, s = noisy_coaster(n=4000, seed=3)
+    assert bool((t[1:] >= t[:-1]).all()) and 0 <= float(t.min()) and float(t.max()) < 20
+    assert torch.equal(s, noisy_coaster(n=4000, seed=3)[1]) and not torch.equal(s, noisy_coaster(n=4000, seed=4)[1])
+    residual = s - (0.75 * (t - 9.5) ** 2 + 1)
+    assert abs(float(residual.std()) - 3.0) < 0.15 and abs(float(residual.mean())) < 0.2
+    # the least-squares quadratic recovers the curve's coefficients: 0.75 t² - 14.25 t + 68.6875
+    torch.testing.assert_close(least_squares(t, s, 2), torch.tensor([0.75, -14.25, 68.6875]), rtol=0.05, atol=0.5)
+
+
 def test_five_x_squared_matches_seed_003():
     xs, ys = five_x_squared()
     assert xs.tolist() == [float(v) for v in range(-20, 21)]
@@ -42,6 +52,8 @@ def test_five_x_squared_matches_seed_003():
         (lambda: roller_coaster(n=2.5), "positive integer"),
         (lambda: roller_coaster(noise=-1), "noise"),
         (lambda: roller_coaster(noise=float("nan")), "noise"),
+        (lambda: noisy_coaster(n=0), "positive integer"),
+        (lambda: noisy_coaster(noise=-2.0), "noise"),
         (lambda: five_x_squared(3, 1), "lo <= hi"),
         (lambda: five_x_squared(0.5, 2), "integers"),
     ],
