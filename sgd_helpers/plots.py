@@ -6,6 +6,7 @@ the axes, so cells can add to a picture and end with `plt.show()`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 
 import matplotlib.pyplot as plt
@@ -68,9 +69,11 @@ def plot_tangent(ax: Axes, f: Callable[[Tensor], Tensor], x0: float, width: floa
     >>> plot_tangent(ax, lambda x: x**2, 1.0)
     2.0
     """
+    if not math.isfinite(float(x0)) or not (width > 0):
+        raise ValueError(f"x0 must be a finite number and width positive, got x0={x0!r}, width={width!r}")
     x = torch.tensor(float(x0), requires_grad=True)
     y = f(x)
-    if y.numel() != 1:
+    if not isinstance(y, Tensor) or y.numel() != 1:
         raise ValueError("f must return a single number at a single point")
     y.backward()
     slope, y0 = x.grad.item(), y.item()
@@ -146,6 +149,7 @@ def plot_loss(
     [[0.0, 4.0], [1.0, 2.0], [2.0, 1.0]]
     """
     values = as_float_tensor(torch.as_tensor(losses, dtype=torch.float64).detach(), "losses").reshape(-1)
+    check_finite(values, "losses (a diverged run? plot its finite part)")
     if ax is None:
         ax = plt.subplots(figsize=(5, 3))[1]
     ax.plot(range(len(values)), _np(values), label=label)

@@ -31,6 +31,11 @@ def sgd_step(params: Tensor, lr: float | Tensor) -> None:
     """
     if params.grad is None:
         raise ValueError("params.grad is None: call loss.backward() before stepping")
+    if isinstance(lr, Tensor):
+        if not bool((lr > 0).all()) or not bool(torch.isfinite(lr).all()):
+            raise ValueError("every per-parameter learning rate must be positive and finite")
+    else:
+        lr = check_lr(lr)
     with torch.no_grad():
         params -= lr * params.grad
     params.grad = None
@@ -73,6 +78,9 @@ def first_within(xs: Tensor, target: float, tol: float) -> int | None:
     >>> first_within(torch.tensor([4.0, 2.0, 0.5, 0.1]), 0.0, 1.0)
     2
     """
+    xs = as_float_tensor(xs, "xs")
+    if not (isinstance(tol, (int, float)) and tol > 0):
+        raise ValueError(f"tol must be a positive number, got {tol!r}")
     inside = (xs.detach() - target).abs() < tol
     if len(inside) == 0 or not bool(inside[-1]):
         return None

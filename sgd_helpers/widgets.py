@@ -18,6 +18,7 @@ import torch
 from IPython.display import display
 from matplotlib.figure import Figure
 
+from ._checks import as_float_tensor, check_finite, check_lr, check_same_shape
 from .closed_form import max_stable_lr
 from .models import mse, polynomial, quadratic, sse
 from .plots import plot_descent_path, plot_loss, show_preds
@@ -102,7 +103,15 @@ def _fmt(v) -> str:
     return f"{v:g}" if isinstance(v, float) else str(v)
 
 
+def _check_start(name: str, value: float, lo: float, hi: float) -> None:
+    # A slider would silently clamp an out-of-range start; say so instead.
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not lo <= value <= hi:
+        raise ValueError(f"{name} must be a number in [{lo:g}, {hi:g}] (the slider's range), got {value!r}")
+
+
 def _log_slider(value: float, lo: float, hi: float, description: str) -> widgets.FloatLogSlider:
+    check_lr(value, description)
+    _check_start(description, value, lo, hi)
     return widgets.FloatLogSlider(
         value=value, base=10, min=math.log10(lo), max=math.log10(hi), step=0.05, description=description,
         readout_format=".2g",
@@ -133,6 +142,8 @@ def descent_explorer(
         x = float(xs[-1])
         return f"after {steps} steps: x = {x:.4g}, f(x) = {float(f(xs[-1])):.4g}", True
 
+    _check_start("x0", x0, -2, 2)
+    _check_start("steps", steps, 1, 50)
     return Explorer(
         draw,
         figsize=(6, 3.6),
@@ -188,6 +199,13 @@ def coaster_explorer(
         p = ", ".join(f"{v:.3g}" for v in params.tolist())
         return f"after {steps} steps: loss = {losses[-1]:.5g}, (a, b, c) = ({p})", True
 
+    time, speed = (check_finite(as_float_tensor(v, n), n) for v, n in ((time, "time"), (speed, "speed")))
+    check_same_shape(time, speed, "time", "speed")
+    if len(init) != 3:
+        raise ValueError(f"init must be three numbers (a, b, c), got {len(init)}")
+    for name, value, (lo, hi) in zip("abc", init, [(-2, 2), (-20, 20), (-50, 100)], strict=True):
+        _check_start(f"init {name}", value, lo, hi)
+    _check_start("steps", steps, 0, 200)
     return Explorer(
         draw,
         lr=_log_slider(lr, 1e-7, 1e-3, "lr"),
@@ -213,8 +231,10 @@ def scaling_explorer(
     >>> ex.set(scale=20.0, lr=0.01); ex.ok
     True
     """
-    x = x.detach().float()
-    y = y.detach().float()
+    x, y = (check_finite(as_float_tensor(v, n), n).detach().float() for v, n in ((x, "x"), (y, "y")))
+    check_same_shape(x, y, "x", "y")
+    _check_start("scale", scale, 1, 100)
+    _check_start("steps", steps, 1, 500)
 
     def draw(fig: Figure, scale: float, lr: float, steps: int) -> tuple[str, bool]:
         xs = x / scale

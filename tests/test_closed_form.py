@@ -42,15 +42,3 @@ def test_max_stable_lr_is_where_gradient_descent_starts_to_diverge(loss_name, lo
     above = fit(polynomial, start, x, y, lr=1.03 * lr_max, steps=3000, loss_fn=loss_fn)
     assert not below.diverged and float(below.losses[-1]) < float(below.losses[0])
     assert above.diverged
-
-
-def test_closed_form_bad_input():
-    t, y = roller_coaster()
-    with pytest.raises(ValueError, match="loss must be one of"):
-        hessian(t, 2, "mae")
-    with pytest.raises(ValueError, match="at least 3 points"):
-        least_squares(t[:2], y[:2], 2)
-    with pytest.raises(ValueError, match="shape"):
-        least_squares(t, y[:5], 2)
-    with pytest.raises(ValueError, match="NaN"):
-        least_squares(t, torch.full_like(y, float("inf")), 2)

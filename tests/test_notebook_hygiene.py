@@ -87,6 +87,9 @@ def test_outputs_are_clean(nb):
 def test_no_widget_state_and_small_file(nb):
     path, book = nb
     assert "widgets" not in book.metadata, "widget state is stored; use `make outputs`"
+    views = [o for c in book.cells if c.cell_type == "code" for o in c.outputs
+             if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    assert not views, "a widget view (random model id) is stored; use `make outputs`"
     assert path.stat().st_size < MAX_BYTES
 
 

@@ -83,6 +83,9 @@ def sync_readme(path: Path = ROOT / "README.md") -> bool:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:] == ["--setup-source"]:  # used by `make test-colab` to run the very same cell
+        print(setup_source())
+        sys.exit(0)
     paths = [Path(p) for p in sys.argv[1:]] or sorted((ROOT / "notebooks").glob("*.ipynb"))
     for p in paths:
         if sync(p):

@@ -1,27 +1,60 @@
-"""Re-execute notebooks in place, top to bottom, each in a fresh kernel.
+"""Re-execute notebooks top to bottom, each in a fresh kernel, and store (or check) their outputs.
 
-This is the only way outputs get into the repository (`make outputs`). It
-stores exactly what nbval will compare: execution counts 1..n, no timing
-metadata, no widget state, no stderr. Run from the environment the course
-is tested in, so that the kernel is this Python (`--nbval-current-env`).
+`make outputs` runs this to write outputs in place: the only way outputs get
+into the repository. It stores exactly what nbval compares, normalised so
+that an unchanged notebook re-executes to the same bytes:
 
-    python tools/run_notebooks.py [notebooks/01_gradients.ipynb ...]
+- execution counts 1..n, no timing metadata, no widget state;
+- consecutive stream outputs merged (how many chunks `print` arrives in
+  depends on timing, as front ends know and merge too);
+- widget views stored as their text only: a model id is random and points at
+  state that is not stored, so on a static page only the text can show.
+
+`--check` (run by `make test`) re-executes without writing and fails, with a
+diff, if any notebook's bytes would change. Run it from the environment the
+course is tested in, so the kernel is this Python.
+
+    python tools/run_notebooks.py [--check] [--jobs N] [notebooks/01_gradients.ipynb ...]
 """
 
 from __future__ import annotations
 
+import argparse
+import difflib
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
-def run(path: Path, timeout: int = 300) -> float:
-    """Execute one notebook in place and return the seconds it took."""
+def normalise(nb: nbformat.NotebookNode) -> None:
+    """Make an executed notebook's stored form depend only on what its cells computed."""
+    nb.metadata.pop("widgets", None)
+    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        cell.metadata.pop("execution", None)
+        merged: list = []
+        for out in cell.outputs:
+            if out.output_type == "stream" and merged and merged[-1].output_type == "stream" \
+                    and merged[-1].name == out.name:
+                merged[-1].text += out.text
+                continue
+            if "data" in out:
+                out.data.pop(WIDGET_VIEW, None)
+            merged.append(out)
+        cell.outputs = merged
+
+
+def execute(path: Path, timeout: int = 300) -> tuple[str, float]:
+    """Execute one notebook in a fresh kernel; return its normalised text and the seconds it took."""
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
         nb,
@@ -34,16 +67,39 @@ def run(path: Path, timeout: int = 300) -> float:
     start = time.perf_counter()
     client.execute()
     elapsed = time.perf_counter() - start
-    nb.metadata.pop("widgets", None)
-    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
-    for cell in nb.cells:
-        cell.metadata.pop("execution", None)
+    normalise(nb)
     nbformat.validate(nb)
-    nbformat.write(nb, path)
-    return elapsed
+    text = nbformat.writes(nb)
+    return (text if text.endswith("\n") else text + "\n"), elapsed
+
+
+def _one(path: Path, check: bool) -> tuple[str, bool]:
+    text, elapsed = execute(path)
+    stored = path.read_text(encoding="utf-8")
+    if not check:
+        if text != stored:
+            path.write_text(text, encoding="utf-8")
+        return f"{path.name}: executed in {elapsed:.1f} s", True
+    if text == stored:
+        return f"{path.name}: reproduces byte for byte", True
+    diff = difflib.unified_diff(stored.splitlines(), text.splitlines(), "stored", "re-executed", lineterm="", n=2)
+    shown = [line[:160] for line in diff][:60]
+    return f"{path.name}: DIFFERS from its stored outputs\n" + "\n".join(shown), False
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="*", type=Path)
+    parser.add_argument("--check", action="store_true", help="compare with the stored bytes instead of writing")
+    parser.add_argument("--jobs", type=int, default=1, help="notebooks executed at once")
+    args = parser.parse_args(argv)
+    paths = args.notebooks or sorted((ROOT / "notebooks").glob("*.ipynb"))
+    with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        results = list(pool.map(_one, paths, [args.check] * len(paths)))
+    for message, _ in results:
+        print(message)
+    return 0 if all(ok for _, ok in results) else 1
 
 
 if __name__ == "__main__":
-    paths = [Path(p) for p in sys.argv[1:]] or sorted((ROOT / "notebooks").glob("*.ipynb"))
-    for p in paths:
-        print(f"{p.name}: executed in {run(p):.1f} s")
+    sys.exit(main())
