@@ -63,5 +63,9 @@ lint: $(STAMP)
 outputs: $(STAMP)
 	$(BIN)/python tools/run_notebooks.py $(NOTEBOOKS)
 
+## Performance budgets: notebook times against their floor, explorer latency, fit against a bare loop.
+bench: $(STAMP)
+	$(BIN)/python tools/bench.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) $(COLAB_VENV) .pytest_cache .ruff_cache build *.egg-info

@@ -2,21 +2,32 @@
 
 An explorer shows two outputs. The controls are a widget; in a notebook
 without a live kernel (GitHub, nbviewer) they show as one line of text. The
-figure is an ordinary image output that the explorer *updates in place*
-(IPython's `display_id`), so a static page still shows the default state as
-a picture, and nbval compares only the deterministic text of both outputs.
+figure is an ordinary PNG output that the explorer renders itself and
+*updates in place* (IPython's `display_id`), so a static page still shows the
+default state as a picture. Each output's text is deterministic (the settings;
+the status line), so nbval checks the default state in words.
+
+Redrawing is kept fast: fixed margins instead of tight layout, titles at a
+fixed height (matplotlib would otherwise re-measure tick labels to dodge
+them), one Agg render per update encoded straight to PNG, and no minor-tick
+labels on log axes (`make bench` measures it).
 """
 
 from __future__ import annotations
 
+import base64
 import html
+import io
 import math
 from collections.abc import Callable
 
 import ipywidgets as widgets
+import PIL.Image
 import torch
 from IPython.display import display
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import NullFormatter
 
 from ._checks import as_float_tensor, check_finite, check_lr, check_same_shape
 from .closed_form import max_stable_lr
@@ -40,12 +51,20 @@ class Explorer:
     ('k is 7', False)
     """
 
-    def __init__(self, draw: Draw, figsize: tuple[float, float] = (9, 3.4), **controls: widgets.ValueWidget):
+    def __init__(
+        self,
+        draw: Draw,
+        figsize: tuple[float, float] = (9, 3.4),
+        margins: dict | None = None,
+        **controls: widgets.ValueWidget,
+    ):
         if not controls:
             raise ValueError("an explorer needs at least one control")
         self.controls = controls
         self._draw = draw
-        self.fig = Figure(figsize=figsize)
+        self.fig = Figure(figsize=figsize, dpi=100)
+        self._canvas = FigureCanvasAgg(self.fig)
+        self.fig.subplots_adjust(**(margins or {"left": 0.1, "right": 0.97, "bottom": 0.14, "top": 0.9}))
         self.status = widgets.HTML()
         self.message, self.ok = "", True
         self._handle = None
@@ -85,7 +104,15 @@ class Explorer:
         color = "inherit" if self.ok else "#c0392b"
         self.status.value = f'<span style="color:{color}">{html.escape(self.message)}</span>'
         if self._handle is not None:
-            self._handle.update(self.fig)
+            self._handle.update(self._figure_bundle(), raw=True)
+
+    def _figure_bundle(self) -> dict:
+        """The figure as one PNG render, with the status line as its text."""
+        self._canvas.draw()
+        image = PIL.Image.frombuffer("RGBA", self._canvas.get_width_height(), self._canvas.buffer_rgba())
+        buf = io.BytesIO()
+        image.save(buf, format="png", compress_level=1)
+        return {"image/png": base64.b64encode(buf.getvalue()).decode("ascii"), "text/plain": self.message}
 
     def __repr__(self) -> str:
         settings = ", ".join(f"{k}={_fmt(v)}" for k, v in self.values.items())
@@ -96,7 +123,7 @@ class Explorer:
         # our own repr, identical under ipywidgets 7 and 8; the figure follows as an image.
         view = {"version_major": 2, "version_minor": 0, "model_id": self.box.model_id}
         display({"text/plain": repr(self), "application/vnd.jupyter.widget-view+json": view}, raw=True)
-        self._handle = display(self.fig, display_id=True)
+        self._handle = display(self._figure_bundle(), raw=True, display_id=True)
 
 
 def _fmt(v) -> str:
@@ -134,7 +161,7 @@ def descent_explorer(
         limit = 2 * max(abs(x0), 0.5)
         shown = xs[: int((xs.abs() <= limit).long().cumprod(0).sum())]
         plot_descent_path(f, shown, ax=ax, span=limit)
-        ax.set_title(f"lr = {lr:.2g}, {steps} steps from x = {x0:g}")
+        ax.set_title(f"lr = {lr:.2g}, {steps} steps from x = {x0:g}", y=1.0)
         ax.set_ylim(top=float(f(torch.tensor(limit))) * 1.05)
         if len(shown) < len(xs) or len(xs) < steps + 1:
             left = len(shown) - 1
@@ -147,6 +174,7 @@ def descent_explorer(
     return Explorer(
         draw,
         figsize=(6, 3.6),
+        margins={"left": 0.1, "right": 0.96, "bottom": 0.1, "top": 0.9},
         lr=_log_slider(lr, 1e-3, 1.5, "lr"),
         x0=widgets.FloatSlider(value=x0, min=-2, max=2, step=0.1, description="start x"),
         steps=widgets.IntSlider(value=steps, min=1, max=50, description="steps"),
@@ -190,9 +218,9 @@ def coaster_explorer(
             show_preds(quadratic(time, params).clamp(-1e4, 1e4), time, speed, ax=left)
         finite = [v for v in losses if math.isfinite(v)]
         plot_loss(finite, ax=right, log=True)
-        left.set_title(f"after {len(losses) - 1} steps at lr = {lr:.2g}")
-        right.set_title("loss (MSE), log scale")
-        fig.tight_layout()
+        right.yaxis.set_minor_formatter(NullFormatter())
+        left.set_title(f"after {len(losses) - 1} steps at lr = {lr:.2g}", y=1.0)
+        right.set_title("loss (MSE), log scale", y=1.0)
         if diverged:
             last = len(losses) - 1
             return f"diverged: the loss grew to {finite[-1]:.3g} by step {last}; lower the learning rate", False
@@ -208,6 +236,7 @@ def coaster_explorer(
     _check_start("steps", steps, 0, 200)
     return Explorer(
         draw,
+        margins={"left": 0.07, "right": 0.98, "bottom": 0.15, "top": 0.9, "wspace": 0.25},
         lr=_log_slider(lr, 1e-7, 1e-3, "lr"),
         steps=widgets.IntSlider(value=steps, min=0, max=200, description="steps"),
         a=widgets.FloatSlider(value=init[0], min=-2, max=2, step=0.0001, description="start a"),
@@ -255,18 +284,19 @@ def scaling_explorer(
         left, right = fig.subplots(1, 2)
         finite = [v for v in losses if math.isfinite(v)]
         plot_loss(finite, ax=left, log=True)
-        left.set_title(f"SSE, input / {scale:g}, lr = {lr:.2g}")
+        left.yaxis.set_minor_formatter(NullFormatter())
+        left.set_title(f"SSE, input / {scale:g}, lr = {lr:.2g}", y=1.0)
         right.plot(range(len(cs)), cs, color="C2")
         right.axhline(0.0, color="gray", lw=0.8, ls="--")
         right.set_xlabel("step")
-        right.set_title("c at each step (target 0)")
-        fig.tight_layout()
+        right.set_title("c at each step (target 0)", y=1.0)
         if len(losses) < steps + 1:
             return f"diverged: lr = {lr:.2g} is above this scale's limit 2/λmax = {limit:.3g}", False
         return f"after {steps} steps: SSE = {losses[-1]:.4g}, c = {cs[-1]:.4g}; stable below lr = {limit:.3g}", True
 
     return Explorer(
         draw,
+        margins={"left": 0.08, "right": 0.98, "bottom": 0.15, "top": 0.9, "wspace": 0.25},
         scale=widgets.FloatLogSlider(value=scale, base=10, min=0, max=2, step=0.05, description="x divided by",
                                      readout_format=".3g"),
         lr=_log_slider(lr, 1e-9, 1.0, "lr"),

@@ -4,6 +4,8 @@ Runs under ipywidgets 8 in the main environment and under ipywidgets 7.7.1 in
 the Colab-like one (`make test-colab`).
 """
 
+import base64
+
 import ipywidgets
 import numpy as np
 import pytest
@@ -61,8 +63,8 @@ def test_display_shows_stable_text_and_updates_the_figure_in_place(monkeypatch):
     shown, updates = [], []
 
     class Handle:
-        def update(self, obj):
-            updates.append(obj)
+        def update(self, obj, raw=False):
+            updates.append((obj, raw))
 
     def fake_display(obj, raw=False, display_id=None):
         shown.append((obj, raw, display_id))
@@ -71,13 +73,16 @@ def test_display_shows_stable_text_and_updates_the_figure_in_place(monkeypatch):
     monkeypatch.setattr(w, "display", fake_display)
     ex = w.descent_explorer()
     ex._ipython_display_()
-    (bundle, raw, _), (fig, _, did) = shown
+    (bundle, raw, _), (figure, fig_raw, did) = shown
     assert raw and bundle["text/plain"] == "Explorer(lr=0.1, x0=-1.5, steps=10): move the sliders in a live notebook " \
         "(Jupyter or Colab)"
     assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == ex.box.model_id
-    assert fig is ex.fig and did is True
+    assert fig_raw and did is True and figure["text/plain"] == ex.message
+    assert base64.b64decode(figure["image/png"]).startswith(b"\x89PNG")
     ex.set(steps=3)
-    assert updates == [ex.fig]
+    (update, update_raw), = updates
+    assert update_raw and update["text/plain"] == ex.message == "after 3 steps: x = -0.768, f(x) = 0.5898"
+    assert update["image/png"] != figure["image/png"]
 
 
 def test_explorer_rejects_unknown_controls_and_no_controls():
