@@ -64,7 +64,7 @@ class Explorer:
         self._draw = draw
         self.fig = Figure(figsize=figsize, dpi=100)
         self._canvas = FigureCanvasAgg(self.fig)
-        self.fig.subplots_adjust(**(margins or {"left": 0.1, "right": 0.97, "bottom": 0.14, "top": 0.9}))
+        self._margins = margins or {"left": 0.1, "right": 0.97, "bottom": 0.14, "top": 0.9}
         self.status = widgets.HTML()
         self.message, self.ok = "", True
         self._handle = None
@@ -99,7 +99,8 @@ class Explorer:
 
     def update(self) -> None:
         """Redraw the figure from the current values and push it to the notebook, if shown."""
-        self.fig.clear()
+        self.fig.clear()  # this also resets the margins, so set them again
+        self.fig.subplots_adjust(**self._margins)
         self.message, self.ok = self._draw(self.fig, **self.values)
         color = "inherit" if self.ok else "#c0392b"
         self.status.value = f'<span style="color:{color}">{html.escape(self.message)}</span>'
@@ -236,7 +237,7 @@ def coaster_explorer(
     _check_start("steps", steps, 0, 200)
     return Explorer(
         draw,
-        margins={"left": 0.07, "right": 0.98, "bottom": 0.15, "top": 0.9, "wspace": 0.25},
+        margins={"left": 0.07, "right": 0.98, "bottom": 0.16, "top": 0.9, "wspace": 0.22},
         lr=_log_slider(lr, 1e-7, 1e-3, "lr"),
         steps=widgets.IntSlider(value=steps, min=0, max=200, description="steps"),
         a=widgets.FloatSlider(value=init[0], min=-2, max=2, step=0.0001, description="start a"),
@@ -296,7 +297,7 @@ def scaling_explorer(
 
     return Explorer(
         draw,
-        margins={"left": 0.08, "right": 0.98, "bottom": 0.15, "top": 0.9, "wspace": 0.25},
+        margins={"left": 0.08, "right": 0.98, "bottom": 0.16, "top": 0.9, "wspace": 0.22},
         scale=widgets.FloatLogSlider(value=scale, base=10, min=0, max=2, step=0.05, description="x divided by",
                                      readout_format=".3g"),
         lr=_log_slider(lr, 1e-9, 1.0, "lr"),

@@ -121,3 +121,9 @@ def test_scaling_explorer_flags_a_learning_rate_above_the_limit():
     ex = w.scaling_explorer(*five_x_squared())
     ex.set(lr=1e-6)  # the unscaled limit is 6.9e-7
     assert not ex.ok and "above this scale's limit" in ex.message
+
+
+def test_explorer_margins_survive_a_redraw():
+    ex = w.coaster_explorer(*roller_coaster())
+    ex.set(steps=5)
+    assert ex.fig.subplotpars.left == pytest.approx(0.07) and ex.fig.subplotpars.bottom == pytest.approx(0.16)
