@@ -46,11 +46,14 @@ $(COLAB_STAMP): constraints-colab.txt
 	@touch $@
 
 ## nbval over every notebook (and the explorer tests) with Colab's versions. sgd_helpers
-## is installed by running the notebooks' own setup cell, pointed at this clone's HEAD.
+## is installed by running the notebooks' own setup cell, pointed at this clone by a git
+## URL. `git stash create` makes a commit of uncommitted changes to tracked files
+## without touching any branch, so the URL carries the working tree, not a stale HEAD.
 test-colab: $(STAMP) $(COLAB_STAMP)
 	$(COLAB_VENV)/bin/python -m pip uninstall -q -y sgd-helpers 2>/dev/null || true
+	rev=$$(git stash create); rev=$${rev:-HEAD}; \
 	$(BIN)/python tools/links.py --setup-source | \
-	  (cd $(COLAB_VENV) && SGD_HELPERS_URL=git+file://$(CURDIR) PIP_DISABLE_PIP_VERSION_CHECK=1 bin/python -)
+	  (cd $(COLAB_VENV) && SGD_HELPERS_URL=git+file://$(CURDIR)@$$rev PIP_DISABLE_PIP_VERSION_CHECK=1 bin/python -)
 	cd $(COLAB_VENV) && bin/python -c "import sgd_helpers; assert 'site-packages' in sgd_helpers.__file__"
 	PYDEVD_DISABLE_FILE_VALIDATION=1 $(COLAB_VENV)/bin/pytest -o addopts="" -p no:cacheprovider -n auto \
 	  --dist loadscope --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
