@@ -51,7 +51,7 @@ $(COLAB_STAMP): constraints-colab.txt
 ## without touching any branch, so the URL carries the working tree, not a stale HEAD.
 test-colab: $(STAMP) $(COLAB_STAMP)
 	$(COLAB_VENV)/bin/python -m pip uninstall -q -y sgd-helpers 2>/dev/null || true
-	rev=$$(git stash create); rev=$${rev:-HEAD}; \
+	rev=$$(git stash create); rev=$${rev:-$$(git rev-parse HEAD)}; \
 	$(BIN)/python tools/links.py --setup-source | \
 	  (cd $(COLAB_VENV) && SGD_HELPERS_URL=git+file://$(CURDIR)@$$rev PIP_DISABLE_PIP_VERSION_CHECK=1 bin/python -)
 	cd $(COLAB_VENV) && bin/python -c "import sgd_helpers; assert 'site-packages' in sgd_helpers.__file__"
