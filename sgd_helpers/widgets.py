@@ -31,9 +31,9 @@ from matplotlib.ticker import NullFormatter
 
 from ._checks import as_float_tensor, check_finite, check_lr, check_same_shape
 from .closed_form import max_stable_lr
-from .models import mse, polynomial, quadratic, sse
+from .models import polynomial, quadratic, sse
 from .plots import plot_descent_path, plot_loss, show_preds
-from .training import descent_path
+from .training import descent_path, fit
 
 __all__ = ["Explorer", "descent_explorer", "coaster_explorer", "scaling_explorer"]
 
@@ -200,33 +200,18 @@ def coaster_explorer(
     """
 
     def draw(fig: Figure, lr: float, steps: int, a: float, b: float, c: float) -> tuple[str, bool]:
-        params = torch.tensor([a, b, c], requires_grad=True)
-        losses = []
-        for _ in range(steps + 1):
-            loss = mse(quadratic(time, params), speed)
-            losses.append(loss.item())
-            if not math.isfinite(losses[-1]) or losses[-1] > 1e4 * losses[0]:
-                break
-            if len(losses) == steps + 1:
-                break
-            loss.backward()
-            with torch.no_grad():
-                params -= lr * params.grad
-            params.grad = None
+        run = fit(quadratic, torch.tensor([a, b, c]), time, speed, lr=lr, steps=steps, diverge_factor=1e4)
         left, right = fig.subplots(1, 2)
-        diverged = len(losses) < steps + 1 or not math.isfinite(losses[-1])
-        with torch.no_grad():
-            show_preds(quadratic(time, params).clamp(-1e4, 1e4), time, speed, ax=left)
-        finite = [v for v in losses if math.isfinite(v)]
+        show_preds(quadratic(time, run.params).clamp(-1e4, 1e4), time, speed, ax=left)
+        finite = run.losses[torch.isfinite(run.losses)]
         plot_loss(finite, ax=right, log=True)
         right.yaxis.set_minor_formatter(NullFormatter())
-        left.set_title(f"after {len(losses) - 1} steps at lr = {lr:.2g}", y=1.0)
+        left.set_title(f"after {run.steps} steps at lr = {lr:.2g}", y=1.0)
         right.set_title("loss (MSE), log scale", y=1.0)
-        if diverged:
-            last = len(losses) - 1
-            return f"diverged: the loss grew to {finite[-1]:.3g} by step {last}; lower the learning rate", False
-        p = ", ".join(f"{v:.3g}" for v in params.tolist())
-        return f"after {steps} steps: loss = {losses[-1]:.5g}, (a, b, c) = ({p})", True
+        if run.diverged:
+            return f"diverged: the loss grew to {finite[-1]:.3g} by step {run.steps}; lower the learning rate", False
+        p = ", ".join(f"{v:.3g}" for v in run.params.tolist())
+        return f"after {steps} steps: loss = {run.losses[-1]:.5g}, (a, b, c) = ({p})", True
 
     time, speed = (check_finite(as_float_tensor(v, n), n) for v, n in ((time, "time"), (speed, "speed")))
     check_same_shape(time, speed, "time", "speed")
@@ -234,12 +219,12 @@ def coaster_explorer(
         raise ValueError(f"init must be three numbers (a, b, c), got {len(init)}")
     for name, value, (lo, hi) in zip("abc", init, [(-2, 2), (-20, 20), (-50, 100)], strict=True):
         _check_start(f"init {name}", value, lo, hi)
-    _check_start("steps", steps, 0, 200)
+    _check_start("steps", steps, 1, 200)
     return Explorer(
         draw,
         margins={"left": 0.07, "right": 0.98, "bottom": 0.16, "top": 0.9, "wspace": 0.22},
         lr=_log_slider(lr, 1e-7, 1e-3, "lr"),
-        steps=widgets.IntSlider(value=steps, min=0, max=200, description="steps"),
+        steps=widgets.IntSlider(value=steps, min=1, max=200, description="steps"),
         a=widgets.FloatSlider(value=init[0], min=-2, max=2, step=0.0001, description="start a"),
         b=widgets.FloatSlider(value=init[1], min=-20, max=20, step=0.0001, description="start b"),
         c=widgets.FloatSlider(value=init[2], min=-50, max=100, step=0.0001, description="start c"),
@@ -270,20 +255,11 @@ def scaling_explorer(
         xs = x / scale
         limit = max_stable_lr(xs, 2, "sse")
         # the same quadratic, written in the scaled input: a' = a s², b' = b s, c' = c
-        p = torch.tensor([start[0] * scale**2, start[1] * scale, start[2]], requires_grad=True)
-        losses, cs = [], []
-        for i in range(steps + 1):
-            loss = sse(polynomial(xs, p), y)
-            losses.append(loss.item())
-            cs.append(p[2].item())
-            if not math.isfinite(losses[-1]) or losses[-1] > 1e6 * losses[0] or i == steps:
-                break
-            loss.backward()
-            with torch.no_grad():
-                p -= lr * p.grad
-            p.grad = None
+        p0 = torch.tensor([start[0] * scale**2, start[1] * scale, start[2]])
+        run = fit(polynomial, p0, xs, y, lr=lr, steps=steps, loss_fn=sse, diverge_factor=1e6)
+        cs = run.history[:, 2].tolist()
         left, right = fig.subplots(1, 2)
-        finite = [v for v in losses if math.isfinite(v)]
+        finite = run.losses[torch.isfinite(run.losses)]
         plot_loss(finite, ax=left, log=True)
         left.yaxis.set_minor_formatter(NullFormatter())
         left.set_title(f"SSE, input / {scale:g}, lr = {lr:.2g}", y=1.0)
@@ -291,9 +267,10 @@ def scaling_explorer(
         right.axhline(0.0, color="gray", lw=0.8, ls="--")
         right.set_xlabel("step")
         right.set_title("c at each step (target 0)", y=1.0)
-        if len(losses) < steps + 1:
+        if run.diverged:
             return f"diverged: lr = {lr:.2g} is above this scale's limit 2/λmax = {limit:.3g}", False
-        return f"after {steps} steps: SSE = {losses[-1]:.4g}, c = {cs[-1]:.4g}; stable below lr = {limit:.3g}", True
+        loss = float(run.losses[-1])
+        return f"after {steps} steps: SSE = {loss:.4g}, c = {cs[-1]:.4g}; stable below lr = {limit:.3g}", True
 
     return Explorer(
         draw,
