@@ -60,12 +60,21 @@ def check_same_shape(a: Tensor, b: Tensor, name_a: str, name_b: str) -> None:
         )
 
 
-def check_lr(lr: float, name: str = "lr") -> float:
+def check_lr(lr: float | Tensor, name: str = "lr") -> float | Tensor:
     """Return `lr` as a float if it is a positive, finite number; raise otherwise.
+
+    A tensor is taken as per-parameter learning rates: each must be positive and finite.
 
     >>> check_lr(0.1)
     0.1
+    >>> check_lr(torch.tensor([0.1, 0.01]))
+    tensor([0.1000, 0.0100])
     """
+    if isinstance(lr, Tensor):
+        lr = as_float_tensor(lr, name)
+        if not bool((lr > 0).all()) or not bool(torch.isfinite(lr).all()):
+            raise ValueError("every per-parameter learning rate must be positive and finite")
+        return lr
     try:
         value = float(lr)
     except (TypeError, ValueError) as e:

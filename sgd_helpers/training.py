@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import torch
 from torch import Tensor
@@ -31,11 +31,7 @@ def sgd_step(params: Tensor, lr: float | Tensor) -> None:
     """
     if params.grad is None:
         raise ValueError("params.grad is None: call loss.backward() before stepping")
-    if isinstance(lr, Tensor):
-        if not bool((lr > 0).all()) or not bool(torch.isfinite(lr).all()):
-            raise ValueError("every per-parameter learning rate must be positive and finite")
-    else:
-        lr = check_lr(lr)
+    lr = check_lr(lr)
     with torch.no_grad():
         params -= lr * params.grad
     params.grad = None
@@ -104,7 +100,6 @@ class FitResult:
     stop_reason: str
     message: str
     val_losses: Tensor | None = None
-    extra: dict = field(default_factory=dict)
 
     @property
     def steps(self) -> int:
@@ -168,16 +163,11 @@ def fit(
         rows = [v.shape[0] if v.ndim else 0 for v in (x, y)]
         raise ValueError(f"x has {rows[0]} rows but y has {rows[1]}; they must pair up")
     p = check_finite(as_float_tensor(params, "params"), "params").detach().clone().requires_grad_()
-    if isinstance(lr, Tensor):
-        lr_t = as_float_tensor(lr, "lr")
-        check_same_shape(lr_t, p, "lr", "params")
-        if not bool((lr_t > 0).all()) or not bool(torch.isfinite(lr_t).all()):
-            raise ValueError("every per-parameter learning rate must be positive and finite")
+    lr_value = check_lr(lr)
+    if isinstance(lr_value, Tensor):
+        check_same_shape(lr_value, p, "lr", "params")
         if optimizer is not None:
             raise ValueError("per-parameter learning rates (a tensor lr) work with the plain step only")
-        lr_value: float | Tensor = lr_t
-    else:
-        lr_value = check_lr(lr)
     steps = _check_steps(steps)
     if (val is None) != (patience is None):
         raise ValueError("early stopping needs both val=(x_val, y_val) and patience")
@@ -231,11 +221,13 @@ def fit(
             opt.step()
             opt.zero_grad(set_to_none=True)
         history.append(p.detach().clone())
+    # Every exit leaves one loss per recorded set of parameters (and one validation loss each, except for the
+    # diverged last one, which is not worth evaluating).
     return FitResult(
-        params=history[-1] if reason != "diverged" else p.detach().clone(),
-        losses=torch.tensor(losses[: len(history)]),
+        params=history[-1],
+        losses=torch.tensor(losses),
         history=torch.stack(history),
         stop_reason=reason,
         message=message,
-        val_losses=torch.tensor(val_losses[: len(history)]) if val is not None else None,
+        val_losses=torch.tensor(val_losses) if val is not None else None,
     )

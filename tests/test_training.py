@@ -140,3 +140,17 @@ def test_fit_with_sse():
     a = fit(quadratic, torch.ones(3), t, y, lr=2e-5 / 20, steps=30, loss_fn=sse)
     b = fit(quadratic, torch.ones(3), t, y, lr=2e-5, steps=30, loss_fn=mse)
     torch.testing.assert_close(a.params, b.params, rtol=1e-5, atol=1e-6)
+
+
+def test_fit_records_one_loss_per_parameter_set_on_every_exit():
+    t, y = roller_coaster()
+    x = (t - 9.5) / 9.5
+    runs = [
+        fit(quadratic, torch.zeros(3), x, y, lr=0.2, steps=50),
+        fit(quadratic, torch.zeros(3), x, y, lr=0.2, steps=10**5, rel_tol=1e-6),
+        fit(quadratic, torch.zeros(3), x, y, lr=0.2, steps=10**5, grad_tol=1e-2),
+        fit(quadratic, torch.zeros(3), t, y, lr=1e-3, steps=1000),  # diverges
+    ]
+    for r in runs:
+        assert len(r.losses) == len(r.history) and torch.equal(r.params, r.history[-1])
+    assert runs[-1].diverged
