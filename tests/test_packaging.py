@@ -18,7 +18,7 @@ PINS = {
 }
 # What Colab ships in 2026: the runtime ranges must admit all of it.
 COLAB = {"torch": "2.11.0", "matplotlib": "3.10.0", "ipywidgets": "7.7.1", "ipython": "7.34.0", "fastcore": "2.2.12",
-         "numpy": "2.0.2"}
+         "numpy": "2.0.2", "pillow": "11.3.0"}
 
 
 def _runtime():
