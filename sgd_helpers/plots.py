@@ -94,7 +94,8 @@ def show_preds(
     """Scatter the data (blue) and the model's predictions (red) against time, as in the book.
 
     Unlike the book's version it takes the data as arguments instead of reading
-    globals, and the axes to draw on, so it can fill one panel of a grid.
+    globals, and the axes to draw on, so it can fill one panel of a grid; it
+    labels its axes and says which colour is which.
 
     >>> t = torch.arange(3.0)
     >>> ax = show_preds(t * 2, t, t)
@@ -108,6 +109,9 @@ def show_preds(
         ax = plt.subplots()[1]
     ax.scatter(_np(t), _np(targets), label="data")
     ax.scatter(_np(t), _np(preds), color="red", label="predictions")
+    ax.set_xlabel("time (s)")
+    ax.set_ylabel("speed")
+    ax.legend(loc="lower left", fontsize=8)
     if ylim is not None:
         ax.set_ylim(*ylim)
     return ax
@@ -119,7 +123,8 @@ def plot_descent_path(
     """Draw `f` and the points `xs` that gradient descent visited, joined in order.
 
     The curve covers every visited point (or `±span` around 0 if given); the
-    start is marked with a square, the end with a star.
+    start is marked with a square, the last point with a star. Each mark is
+    labelled, so `ax.legend()` explains them.
 
     >>> ax = plot_descent_path(lambda x: x**2, [-1.5, -1.0, -0.5])
     >>> ax.lines[1].get_xydata()[:, 0].tolist()
@@ -131,11 +136,13 @@ def plot_descent_path(
     grid = torch.linspace(-span, span, 200)
     if ax is None:
         ax = plt.subplots(figsize=(5, 3.5))[1]
-    ax.plot(_np(grid), _np(f(grid)), color="lightgray", zorder=1)
+    ax.plot(_np(grid), _np(f(grid)), color="lightgray", zorder=1, label="f")
     ys = f(xs)
-    ax.plot(_np(xs), _np(ys), "-o", ms=4, lw=1, color="C1", zorder=2)
-    ax.plot(_np(xs[:1]), _np(ys[:1]), "s", color="C3", ms=7, zorder=3)
-    ax.plot(_np(xs[-1:]), _np(ys[-1:]), "*", color="C2", ms=12, zorder=3)
+    ax.plot(_np(xs), _np(ys), "-o", ms=4, lw=1, color="C1", zorder=2, label="steps")
+    ax.plot(_np(xs[:1]), _np(ys[:1]), "s", color="C3", ms=7, zorder=3, label="start")
+    ax.plot(_np(xs[-1:]), _np(ys[-1:]), "*", color="C2", ms=12, zorder=3, label=f"after {len(xs) - 1} steps")
+    ax.set_xlabel("x")
+    ax.set_ylabel("f(x)")
     return ax
 
 

@@ -175,7 +175,7 @@ def descent_explorer(
     return Explorer(
         draw,
         figsize=(6, 3.6),
-        margins={"left": 0.1, "right": 0.96, "bottom": 0.1, "top": 0.9},
+        margins={"left": 0.11, "right": 0.96, "bottom": 0.14, "top": 0.9},
         lr=_log_slider(lr, 1e-3, 1.5, "lr"),
         x0=widgets.FloatSlider(value=x0, min=-2, max=2, step=0.1, description="start x"),
         steps=widgets.IntSlider(value=steps, min=1, max=50, description="steps"),
@@ -222,7 +222,7 @@ def coaster_explorer(
     _check_start("steps", steps, 1, 200)
     return Explorer(
         draw,
-        margins={"left": 0.07, "right": 0.98, "bottom": 0.16, "top": 0.9, "wspace": 0.22},
+        margins={"left": 0.08, "right": 0.98, "bottom": 0.16, "top": 0.9, "wspace": 0.22},
         lr=_log_slider(lr, 1e-7, 1e-3, "lr"),
         steps=widgets.IntSlider(value=steps, min=1, max=200, description="steps"),
         a=widgets.FloatSlider(value=init[0], min=-2, max=2, step=0.0001, description="start a"),

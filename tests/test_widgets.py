@@ -126,4 +126,4 @@ def test_scaling_explorer_flags_a_learning_rate_above_the_limit():
 def test_explorer_margins_survive_a_redraw():
     ex = w.coaster_explorer(*roller_coaster())
     ex.set(steps=5)
-    assert ex.fig.subplotpars.left == pytest.approx(0.07) and ex.fig.subplotpars.bottom == pytest.approx(0.16)
+    assert ex.fig.subplotpars.left == pytest.approx(0.08) and ex.fig.subplotpars.bottom == pytest.approx(0.16)
