@@ -119,3 +119,15 @@ def test_the_repository_is_named_in_one_place_and_readme_agrees():
     for p in NOTEBOOKS:
         assert links.badge(p.name) in readme, f"README lacks the badge of {p.name}"
     assert repo in links.pip_url()
+
+
+def test_kernelspec_is_exactly_what_ipykernel_installs(nb):
+    # JupyterLab compares the stored kernelspec with the running kernel's and, if they differ, marks the notebook
+    # modified on open and autosaves it a little later.
+    from ipykernel.kernelspec import get_kernel_dict
+
+    _, book = nb
+    installed = get_kernel_dict()
+    assert book.metadata.kernelspec == {
+        "display_name": installed["display_name"], "language": installed["language"], "name": "python3"
+    }

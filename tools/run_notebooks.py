@@ -36,7 +36,8 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 def normalise(nb: nbformat.NotebookNode) -> None:
     """Make an executed notebook's stored form depend only on what its cells computed."""
     nb.metadata.pop("widgets", None)
-    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    # Exactly what ipykernel installs: JupyterLab rewrites (and marks modified) a notebook whose kernelspec differs.
+    nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
