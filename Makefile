@@ -12,13 +12,19 @@ LAB_ARGS ?=
 # Jupyter refuses to run as root unless told; containers and CI machines often are root.
 ROOT_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-# The Colab-like environment: Colab's 2026 versions (constraints-colab.txt).
+# The Colab environment: Colab's Python (3.13) and Colab's versions of every package it touches
+# (constraints-colab.txt, from Colab's published freeze; tools/colab_env.py says how torch stands in).
+COLAB_PYTHON ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.13.*/bin/python3.13) $(shell command -v python3.13 2>/dev/null))
 COLAB_VENV  := .venv-colab
 COLAB_STAMP := $(COLAB_VENV)/.installed
-COLAB_PKGS  := torch numpy matplotlib pyparsing ipython ipykernel jupyter_client ipywidgets fastcore \
-               pytest pytest-xdist nbval
+WHEELS      := build/wheels
+# In the Colab environment pip finds sgd-helpers only in WHEELS (the working tree, built as a wheel), through pip's
+# own variables: the notebooks' setup cell is run exactly as a learner's runtime runs it.
+COLAB_RUN   := PIP_FIND_LINKS=$(abspath $(WHEELS)) PIP_NO_INDEX=1 PIP_DISABLE_PIP_VERSION_CHECK=1 SGD_COLAB_ENV=1 \
+               PYDEVD_DISABLE_FILE_VALIDATION=1
+COLAB_PYTEST := $(COLAB_VENV)/bin/pytest -c tests/pytest-colab.ini --rootdir . -p no:cacheprovider -q
 
-.PHONY: lab test lint unit reproduce test-colab outputs bench clean
+.PHONY: lab test lint unit reproduce test-colab wheel outputs bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,7 +36,7 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks $(ROOT_ARGS) $(LAB_ARGS)
 
 ## Every check: lint; unit tests, doctests, notebook hygiene and nbval; byte-for-byte
-## reproduction of the stored outputs; and nbval again in the Colab-like environment.
+## reproduction of the stored outputs; and nbval again in the Colab environment.
 test: lint unit reproduce test-colab
 
 unit: $(STAMP)
@@ -40,24 +46,29 @@ unit: $(STAMP)
 reproduce: $(STAMP)
 	$(BIN)/python tools/run_notebooks.py --check --jobs 2
 
-$(COLAB_STAMP): constraints-colab.txt
-	@test -x $(COLAB_VENV)/bin/python || $(PYTHON) -m venv $(COLAB_VENV)
-	$(COLAB_VENV)/bin/python -m pip install -q --disable-pip-version-check -c constraints-colab.txt $(COLAB_PKGS)
-	@touch $@
+# Rebuilt when its package list changes; built beside its final place and moved there when complete, so an
+# interrupted build leaves no half-made environment behind.
+$(COLAB_STAMP): constraints-colab.txt tools/colab_env.py
+	@test -n "$(COLAB_PYTHON)" || { echo "make test-colab needs Python 3.13, Colab's: install it (pyenv install 3.13)" \
+	  "or name it: make test COLAB_PYTHON=/path/to/python3.13"; exit 1; }
+	$(COLAB_PYTHON) tools/colab_env.py build $(COLAB_VENV)
 
-## nbval over every notebook (and the explorer tests) with Colab's versions. sgd_helpers
-## is installed by running the notebooks' own setup cell, pointed at this clone by a git
-## URL. `git stash create` makes a commit of uncommitted changes to tracked files
-## without touching any branch, so the URL carries the working tree, not a stale HEAD.
-test-colab: $(STAMP) $(COLAB_STAMP)
-	$(COLAB_VENV)/bin/python -m pip uninstall -q -y sgd-helpers 2>/dev/null || true
-	rev=$$(git stash create); rev=$${rev:-$$(git rev-parse HEAD)}; \
-	$(BIN)/python tools/links.py --setup-source | \
-	  (cd $(COLAB_VENV) && SGD_HELPERS_URL=git+file://$(CURDIR)@$$rev PIP_DISABLE_PIP_VERSION_CHECK=1 bin/python -)
-	cd $(COLAB_VENV) && bin/python -c "import sgd_helpers; assert 'site-packages' in sgd_helpers.__file__"
-	PYDEVD_DISABLE_FILE_VALIDATION=1 $(COLAB_VENV)/bin/pytest -o addopts="" -p no:cacheprovider -n auto \
-	  --dist loadscope --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
-	  notebooks tests/test_widgets.py
+## The working tree's sgd_helpers as a wheel, for the Colab environment's pip to find.
+wheel: $(STAMP)
+	rm -rf $(WHEELS) build/lib
+	$(BIN)/python -m pip wheel -q --no-deps --no-build-isolation --disable-pip-version-check -w $(WHEELS) .
+
+## Every notebook in the Colab environment, each starting without sgd_helpers: its own setup cell installs it in the
+## running kernel, as on Colab, and nbval checks every cell. Then the setup cell's own tests and the explorers'.
+test-colab: $(COLAB_STAMP) wheel
+	@for nb in notebooks/*.ipynb; do \
+	  $(COLAB_VENV)/bin/python -m pip uninstall -q -y sgd-helpers 2>/dev/null; \
+	  (cd $(COLAB_VENV) && bin/python -c "import importlib.util as u; assert not u.find_spec('sgd_helpers')") || exit 1; \
+	  $(COLAB_RUN) $(COLAB_PYTEST) --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg $$nb \
+	    || exit 1; \
+	  (cd $(COLAB_VENV) && bin/python -c "import sgd_helpers as s; assert 'site-packages' in s.__file__") || exit 1; \
+	done
+	$(COLAB_RUN) $(COLAB_PYTEST) tests/test_colab_setup.py tests/test_widgets.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check sgd_helpers tests tools notebooks
@@ -71,4 +82,4 @@ bench: $(STAMP)
 	$(BIN)/python tools/bench.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) $(COLAB_VENV) .pytest_cache .ruff_cache build *.egg-info
+	rm -rf $(VENV) $(COLAB_VENV) $(COLAB_VENV).partial .pytest_cache .ruff_cache build *.egg-info

@@ -13,7 +13,7 @@ from .plots import plot_descent_path, plot_function, plot_loss, plot_tangent, sh
 from .training import FitResult, descent_path, first_within, fit, sgd_step
 from .widgets import Explorer, coaster_explorer, descent_explorer, scaling_explorer
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "Explorer",

@@ -93,32 +93,54 @@ def test_no_widget_state_and_small_file(nb):
     assert path.stat().st_size < MAX_BYTES
 
 
-def test_setup_cell_installs_only_when_sgd_helpers_is_missing(monkeypatch):
-    import importlib.util
+def _run_setup_cell(monkeypatch, installed, returncode=0, stderr=""):
+    """Execute the setup cell with pip and the installed version faked; return the pip commands it ran."""
+    import importlib.metadata
 
     calls = []
-    monkeypatch.setattr(subprocess, "run", lambda cmd, check: calls.append(cmd))
-    exec(links.setup_source(), {})
-    assert calls == [], "installed although sgd_helpers is importable"
 
-    real_find_spec = importlib.util.find_spec
-    monkeypatch.setattr(
-        importlib.util, "find_spec", lambda name, *a: None if name == "sgd_helpers" else real_find_spec(name, *a)
-    )
-    monkeypatch.delenv("SGD_HELPERS_URL", raising=False)
+    def fake_run(cmd, capture_output, text):
+        calls.append(cmd)
+        return subprocess.CompletedProcess(cmd, returncode, "", stderr)
+
+    def fake_version(name):
+        if installed is None:
+            raise importlib.metadata.PackageNotFoundError(name)
+        return installed
+
+    monkeypatch.setattr(subprocess, "run", fake_run)
+    monkeypatch.setattr(importlib.metadata, "version", fake_version)
     exec(links.setup_source(), {})
-    assert len(calls) == 1 and calls[0][-3:] == ["install", "-q", links.pip_url()]
-    monkeypatch.setenv("SGD_HELPERS_URL", "git+file:///somewhere")
-    exec(links.setup_source(), {})
-    assert calls[1][-1] == "git+file:///somewhere"
+    return calls
+
+
+def test_setup_cell_pins_the_release_the_outputs_were_made_with():
+    import sgd_helpers
+
+    assert links.version() == sgd_helpers.__version__
+    assert f'SGD_HELPERS = "{sgd_helpers.__version__}"' in links.setup_source()
+
+
+def test_setup_cell_installs_nothing_where_the_pinned_release_is_installed(monkeypatch):
+    assert _run_setup_cell(monkeypatch, installed=links.version()) == []
+
+
+@pytest.mark.parametrize("installed", [None, "0.0.1"], ids=["missing", "an older release"])
+def test_setup_cell_installs_the_pinned_release_from_pip(monkeypatch, installed):
+    (cmd,) = _run_setup_cell(monkeypatch, installed)
+    assert cmd[1:] == ["-m", "pip", "install", "-q", "--root-user-action=ignore", f"sgd-helpers=={links.version()}"]
+
+
+def test_setup_cell_failure_is_one_plain_sentence(monkeypatch):
+    with pytest.raises(Exception) as caught:
+        _run_setup_cell(monkeypatch, None, returncode=1, stderr="ERROR: No matching distribution found\n")
+    lines = caught.value._render_traceback_()
+    assert lines == [str(caught.value)] and "(pip said: ERROR: No matching distribution found)" in lines[0]
 
 
 def test_the_repository_is_named_in_one_place_and_readme_agrees():
-    repo = links.config()["repository"]
-    readme = (ROOT / "README.md").read_text()
     for p in NOTEBOOKS:
-        assert links.badge(p.name) in readme, f"README lacks the badge of {p.name}"
-    assert repo in links.pip_url()
+        assert links.badge(p.name) in (ROOT / "README.md").read_text(), f"README lacks the badge of {p.name}"
 
 
 def test_kernelspec_is_exactly_what_ipykernel_installs(nb):

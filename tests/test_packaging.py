@@ -16,9 +16,11 @@ PINS = {
     m.group(1).lower().replace("_", "-"): Version(m.group(2))
     for m in re.finditer(r"^([A-Za-z0-9_.-]+)==(\S+)$", (ROOT / "constraints.txt").read_text(), re.M)
 }
-# What Colab ships in 2026: the runtime ranges must admit all of it.
-COLAB = {"torch": "2.11.0", "matplotlib": "3.10.0", "ipywidgets": "7.7.1", "ipython": "7.34.0", "fastcore": "2.2.12",
-         "numpy": "2.0.2", "pillow": "11.3.0"}
+# What Colab ships (its published freeze, as kept in constraints-colab.txt): the runtime ranges must admit it.
+COLAB = {
+    m.group(1).lower().replace("_", "-"): m.group(2)
+    for m in re.finditer(r"^([A-Za-z0-9_.-]+)==(\S+)$", (ROOT / "constraints-colab.txt").read_text(), re.M)
+}
 
 
 def _runtime():

@@ -50,3 +50,18 @@ def test_bench_measures_fit_and_explorers():
     widgets = bench.bench_widgets(updates=2)
     assert set(widgets) == {"descent_explorer", "coaster_explorer", "scaling_explorer"}
     assert all(r["median_ms"] > 0 for r in widgets.values())
+
+
+def test_the_reproduction_check_ignores_only_the_python_patch_release():
+    from pathlib import Path as P
+
+    import nbformat as nbf
+    from run_notebooks import comparable
+
+    stored = (P(__file__).resolve().parent.parent / "notebooks" / "01_gradients.ipynb").read_text()
+    nb = nbf.reads(stored, as_version=4)
+    nb.metadata.language_info.version = "3.12.1"
+    other_python = nbf.writes(nb)
+    assert other_python != stored and comparable(other_python) == comparable(stored)
+    nb.cells[4].outputs[1]["data"]["text/plain"] = "{-1.5: -3.0}"
+    assert comparable(nbf.writes(nb)) != comparable(stored)

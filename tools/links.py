@@ -18,7 +18,7 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 BADGE_IMG = "https://colab.research.google.com/assets/colab-badge.svg"
 BADGE_RE = re.compile(r"\[!\[Open In Colab\]\([^)]*\)\]\([^)]*\)")
-SETUP_MARKER = "# Setup: on Colab (or anywhere sgd_helpers is missing) install the course's helpers."
+SETUP_MARKER = "# Setup: install the course's helpers where they are missing or another release (as on Colab)."
 
 
 def config() -> dict[str, str]:
@@ -37,24 +37,48 @@ def badge(notebook: str) -> str:
     return f"[![Open In Colab]({BADGE_IMG})]({url})"
 
 
-def pip_url() -> str:
-    """What the setup cell gives pip when sgd_helpers is missing."""
-    c = config()
-    return f"git+https://github.com/{c['repository']}@{c['branch']}"
+def version() -> str:
+    """The release of sgd_helpers that the stored outputs were made with: pyproject's version."""
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
 
 
 def setup_source() -> str:
-    """The source of every notebook's setup cell (its first code cell)."""
+    """The source of every notebook's setup cell (its first code cell).
+
+    It installs the pinned release from PyPI where sgd_helpers is missing or another version is installed (as on
+    Colab), and does nothing where the course's own environment already has it. pip's own environment variables
+    (PIP_INDEX_URL, PIP_FIND_LINKS, PIP_NO_INDEX) point it elsewhere; the tests use them. If the install fails,
+    the learner reads one sentence saying what failed and what to do, not a traceback.
+    """
     return f"""{SETUP_MARKER}
-# Locally the package is already installed and this cell does nothing.
-import importlib.util
-import os
+import importlib
+import importlib.metadata
 import subprocess
 import sys
 
-if importlib.util.find_spec("sgd_helpers") is None:
-    url = os.environ.get("SGD_HELPERS_URL", "{pip_url()}")
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", url], check=True)"""
+SGD_HELPERS = "{version()}"  # the release these outputs were made with
+try:
+    found = importlib.metadata.version("sgd-helpers")
+except importlib.metadata.PackageNotFoundError:
+    found = None
+if found != SGD_HELPERS:
+    pip = [sys.executable, "-m", "pip", "install", "-q", "--root-user-action=ignore", f"sgd-helpers=={{SGD_HELPERS}}"]
+    done = subprocess.run(pip, capture_output=True, text=True)
+    if done.returncode != 0:
+        said = (done.stderr.strip().splitlines() or ["no message"])[-1]
+
+        class SetupFailed(Exception):
+            def _render_traceback_(self):  # IPython shows these lines instead of a traceback
+                return [str(self)]
+
+        raise SetupFailed(
+            f"Could not install sgd-helpers {{SGD_HELPERS}}, the course's helper package (pip said: {{said}}). "
+            "Check that this runtime can reach the internet (on Colab: Runtime > Restart session), then run this "
+            "cell again; the README's 'When the setup cell fails' has more."
+        )
+    importlib.invalidate_caches()
+    if "sgd_helpers" in sys.modules:
+        print("sgd-helpers was replaced: restart the runtime (Runtime > Restart session) and run the notebook again")"""
 
 
 def sync(path: Path) -> bool:
@@ -83,9 +107,6 @@ def sync_readme(path: Path = ROOT / "README.md") -> bool:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] == ["--setup-source"]:  # used by `make test-colab` to run the very same cell
-        print(setup_source())
-        sys.exit(0)
     paths = [Path(p) for p in sys.argv[1:]] or sorted((ROOT / "notebooks").glob("*.ipynb"))
     for p in paths:
         if sync(p):
