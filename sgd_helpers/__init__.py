@@ -2,11 +2,13 @@
 
 One module per concern: `data` (data made in code), `models` (models and
 losses), `grads` (checking gradients), `training` (steps and the fit loop),
-`closed_form` (least squares and curvature), `plots` and `widgets`.
+`closed_form` (least squares and curvature), `plots`, `widgets` and `exercises` (the checks behind
+the notebooks' exercises).
 """
 
 from .closed_form import hessian, least_squares, max_stable_lr
 from .data import five_x_squared, noisy_coaster, roller_coaster
+from .exercises import check_answer
 from .grads import finite_difference, grad_fn_tree
 from .models import mse, poly_features, polynomial, quadratic, sse
 from .plots import plot_descent_path, plot_function, plot_loss, plot_tangent, show_preds
@@ -17,6 +19,7 @@ __version__ = "0.2.0"
 
 __all__ = [
     "Explorer",
+    "check_answer",
     "coaster_explorer",
     "descent_explorer",
     "FitResult",

@@ -120,6 +120,11 @@ TABLE = [
     ("coaster_explorer", "NaN data", lambda: h.coaster_explorer(t20, y20 * math.nan), ValueError, "speed contains"),
     ("scaling_explorer", "mismatched data", lambda: h.scaling_explorer(t20, y20[:3]), ValueError, "shape"),
     ("scaling_explorer", "zero lr", lambda: h.scaling_explorer(t20, y20, lr=0.0), ValueError, "lr must be"),
+    # exercises
+    ("check_answer", "an exercise that does not exist", lambda: h.check_answer("01.9", 1), KeyError,
+     "the exercises are"),
+    ("check_answer", "a wrong solution", lambda: h.check_answer("02.1", 0.5, solution=True), AssertionError,
+     "does not pass its check"),
 ]
 NOT_TAKING_INPUT = {"FitResult"}  # what fit returns; nobody builds one from user input
 

@@ -153,3 +153,46 @@ def test_kernelspec_is_exactly_what_ipykernel_installs(nb):
     assert book.metadata.kernelspec == {
         "display_name": installed["display_name"], "language": installed["language"], "name": "python3"
     }
+
+
+EXERCISE_CALL = re.compile(r'check_answer\("(\d\d\.\d)"')
+
+
+def _hidden(cell) -> bool:
+    """Collapsed in JupyterLab (source_hidden) and a form on Colab (cellView), which shows only its #@title."""
+    return cell.metadata.get("jupyter", {}).get("source_hidden") is True and cell.metadata.get("cellView") == "form"
+
+
+def test_exercises_are_a_learner_cell_then_a_hidden_solution(nb):
+    from sgd_helpers.exercises import NOT_ANSWERED
+
+    path, book = nb
+    code = [c for c in book.cells if c.cell_type == "code"]
+    learner = [i for i, c in enumerate(code) if EXERCISE_CALL.search(c.source) and "solution=True" not in c.source]
+    assert 3 <= len(learner) <= 5, f"{path.name} has {len(learner)} exercises; three to five, please"
+    ids = []
+    for i in learner:
+        (exercise,) = EXERCISE_CALL.findall(code[i].source)
+        assert exercise.startswith(path.name[:2]), f"exercise {exercise} in {path.name}"
+        assert "..." in code[i].source, f"exercise {exercise}: the learner's cell must run as stored, with ..."
+        assert [o.get("text") for o in code[i].outputs] == [NOT_ANSWERED + "\n"], exercise
+        solution = code[i + 1] if i + 1 < len(code) else None
+        assert solution is not None and solution.source.startswith("#@title Solution\n"), \
+            f"exercise {exercise}: the next code cell must be its solution, starting with '#@title Solution'"
+        assert _hidden(solution), f"exercise {exercise}: its solution is not hidden"
+        assert f'check_answer("{exercise}",' in solution.source and "solution=True" in solution.source, \
+            f"exercise {exercise}: the solution must pass the same check, with solution=True"
+        ids.append(exercise)
+    assert ids == sorted(set(ids)), ids
+    for cell in code:  # no answer anywhere in the open
+        first = cell.source.splitlines()[0] if cell.source else ""
+        if "solution=True" in cell.source or "solution" in first.lower():
+            assert _hidden(cell), f"an open solution in {path.name}: {first!r}"
+
+
+def test_every_registered_exercise_is_asked_in_a_notebook():
+    from sgd_helpers.exercises import EXERCISES
+
+    cells = [c for p in NOTEBOOKS for c in nbformat.read(p, as_version=4).cells if c.cell_type == "code"]
+    asked = {ex for c in cells for ex in EXERCISE_CALL.findall(c.source)}
+    assert asked == set(EXERCISES)

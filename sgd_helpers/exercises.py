@@ -1,0 +1,278 @@
+"""Exercises: the check behind each notebook's exercises, with hints aimed at the likely mistakes.
+
+A learner's cell ends with `check_answer("02.1", answer)`. With `...` still in place it prints one line asking for an
+answer; a wrong answer gets a hint for the likely mistake; a right one a short confirmation. The hidden solution
+cell below it calls the same check with `solution=True`, which raises unless the solution passes, so running a
+notebook proves that every solution is right.
+
+>>> check_answer("02.1", ...)
+not answered yet: replace ... with your answer, then run this cell again
+>>> check_answer("02.1", 0.5)
+not yet: 0.5 lands x² in one step. Here the slope is 6x, so one step multiplies x by 1 - 6·lr.
+>>> check_answer("02.1", 1 / 6)
+correct: the factor 1 - 6·lr is 0 at lr = 1/6, so one step lands on the minimum.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+
+__all__ = ["check_answer", "EXERCISES"]
+
+NOT_ANSWERED = "not answered yet: replace ... with your answer, then run this cell again"
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """What counts as right, what to say then, and hints: (test for a likely mistake, what to say about it)."""
+
+    right: Callable[[Any], bool]
+    confirm: str
+    hints: tuple[tuple[Callable[[Any], bool], str], ...] = ()
+    otherwise: str = "not yet: that is not it. Reread the question, and check your working step by step."
+    probe: tuple | None = None  # for an answer that is a function: arguments on which an unfinished one returns ...
+
+
+def _near(expected: float | list[float], rtol: float = 1e-3, atol: float = 0.0) -> Callable[[Any], bool]:
+    """A test that the answer is a number (or numbers) close to `expected`; anything else is simply not close."""
+    target = torch.as_tensor(expected, dtype=torch.float64)
+
+    def test(answer: Any) -> bool:
+        try:
+            got = torch.as_tensor(answer.detach() if isinstance(answer, torch.Tensor) else answer, dtype=torch.float64)
+        except (TypeError, ValueError, RuntimeError):
+            return False
+        return got.shape == target.shape and bool(torch.allclose(got, target, rtol=rtol, atol=atol))
+
+    return test
+
+
+def _says(*words: str) -> Callable[[Any], bool]:
+    return lambda answer: isinstance(answer, str) and answer.strip().lower() in words
+
+
+def _calls(test: Callable[[Callable], bool]) -> Callable[[Any], bool]:
+    """A test of a learner's function: run it on the check's own cases; a crash or a wrong shape is just 'no'."""
+
+    def run(answer: Any) -> bool:
+        if not callable(answer):
+            return False
+        try:
+            return bool(test(answer))
+        except Exception:  # noqa: BLE001 - any failure of the learner's code means "not this"
+            return False
+
+    return run
+
+
+def _difference_quotient(h: float) -> Callable[[Callable], bool]:
+    """Does `answer(f, x, h)` give `(f(x+h) - f(x-h)) / 2h` for a cubic, where the forward difference differs?"""
+
+    def test(fn: Callable) -> bool:
+        f = lambda x: x**3  # noqa: E731
+        return math.isclose(float(fn(f, 2.0, h)), ((2 + h) ** 3 - (2 - h) ** 3) / (2 * h), rel_tol=1e-9)
+
+    return test
+
+
+_BOWL = torch.tensor([1.0, 10.0])  # loss (_BOWL * p**2).sum(): a stretched bowl
+
+
+def _momentum_path(step: Callable, steps: int = 50) -> torch.Tensor:
+    """Positions visited by `step(p, v, grad, lr, beta) -> (p, v)` from (1, 1), lr 0.02, beta 0.9."""
+    p, v, path = torch.tensor([1.0, 1.0]), torch.zeros(2), []
+    for _ in range(steps):
+        p, v = step(p.clone(), v.clone(), 2 * _BOWL * p, 0.02, 0.9)
+        p, v = torch.as_tensor(p, dtype=torch.float32), torch.as_tensor(v, dtype=torch.float32)
+        path.append(p)
+    return torch.stack(path)
+
+
+def _torch_momentum_path(steps: int = 50) -> torch.Tensor:
+    p = torch.tensor([1.0, 1.0], requires_grad=True)
+    opt, path = torch.optim.SGD([p], lr=0.02, momentum=0.9), []
+    for _ in range(steps):
+        opt.zero_grad()
+        (_BOWL * p**2).sum().backward()
+        opt.step()
+        path.append(p.detach().clone())
+    return torch.stack(path)
+
+
+def _follows(reference: Callable[[], torch.Tensor]) -> Callable[[Any], bool]:
+    return _calls(lambda step: torch.allclose(_momentum_path(step), reference(), rtol=1e-4, atol=1e-6))
+
+
+def _averaged(p, v, grad, lr, beta):
+    v = beta * v + (1 - beta) * grad
+    return p - lr * v, v
+
+
+def _no_memory(p, v, grad, lr, beta):
+    return p - lr * grad, v
+
+
+def _stop_rule_case() -> torch.Tensor:
+    """A training curve for the stopping-rule exercise: fast progress, then a long, slow tail."""
+    steps = torch.arange(400, dtype=torch.float64)
+    return 10.0 + 990.0 * torch.exp(-steps / 20)
+
+
+def _first_flat(curve: torch.Tensor, window: int = 50, tol: float = 1e-3) -> int:
+    """The first step at which the loss improved by less than `tol` (relative) over the last `window` steps."""
+    for step in range(window, len(curve)):
+        if (curve[step - window] - curve[step]) / curve[step - window] < tol:
+            return step
+    return len(curve) - 1
+
+
+def _rule_gives(expected: Callable[[torch.Tensor], int]) -> Callable[[Any], bool]:
+    return _calls(lambda rule: int(rule(_stop_rule_case())) == expected(_stop_rule_case()))
+
+
+EXERCISES: dict[str, Exercise] = {
+    # 01 · Gradients
+    "01.1": Exercise(
+        _near([3.0, 12.0, 27.0]), "the derivative of x³ is 3x², so the slopes at 1, 2, 3 are 3, 12 and 27.",
+        ((_near([1.0, 4.0, 9.0]), "not yet: that is x². The power comes down in front: the slope of x³ is 3x²."),
+         (_near([3.0, 6.0, 9.0]), "not yet: that is 3x. The power drops by one, not two: the slope of x³ is 3x²."),
+         (_near([1.0, 8.0, 27.0]), "not yet: that is x³ itself, the function's value. The slope is 3x².")),
+    ),
+    "01.2": Exercise(
+        _near(2.0), "every error r is 1, so mean(2r) = 2.",
+        ((_near(1.0), "not yet: the square brings down a 2: the slope of r² is 2r, so it is mean(2r)."),
+         (_near(40.0), "not yet: that is the sum over the 20 points (SSE's gradient). The MSE averages: 20 times "
+                       "smaller."),
+         (_near(-2.0), "not yet: r is prediction minus target, +1 here, so the slope is positive.")),
+    ),
+    "01.3": Exercise(
+        _calls(_difference_quotient(1e-3)), "your central difference matches (f(x+h) - f(x-h)) / 2h.",
+        ((_calls(lambda fn: math.isclose(float(fn(lambda x: x**3, 2.0, 1e-3)), ((2.001) ** 3 - 8) / 1e-3,
+                                         rel_tol=1e-9)),
+          "not yet: that is the forward difference (f(x+h) - f(x)) / h. Step both ways: (f(x+h) - f(x-h)) / 2h."),
+         (_calls(lambda fn: math.isclose(float(fn(lambda x: x**3, 2.0, 1e-3)), ((2.001) ** 3 - 1.999**3) / 1e-3,
+                                         rel_tol=1e-9)),
+          "not yet: divide by 2h, the distance between the two points, not by h.")),
+        probe=(lambda x: x, 0.0, 1.0),
+    ),
+    # 02 · Stepping with a learning rate
+    "02.1": Exercise(
+        _near(1 / 6), "the factor 1 - 6·lr is 0 at lr = 1/6, so one step lands on the minimum.",
+        ((_near(0.5), "not yet: 0.5 lands x² in one step. Here the slope is 6x, so one step multiplies x by 1 - 6·lr."),
+         (_near(1 / 3), "not yet: 1/3 is the stability limit 2/6, where x bounces between ±x forever. One-step landing "
+                        "is half of it.")),
+    ),
+    "02.2": Exercise(
+        _near(33), "|1 - 1.8| = 0.8, and 0.8ⁿ · 1.5 first drops below 0.001 at n = 33.",
+        ((_near(32), "not yet: after 32 steps x is still 0.8³² · 1.5 ≈ 0.0012 away: one more."),
+         (_near(34), "not yet: at 33 steps x is already 0.8³³ · 1.5 ≈ 0.00095 away."),
+         (lambda a: a is None or _says("never")(a), "not yet: 0.9 is below 1, so it does arrive, bouncing.")),
+    ),
+    "02.3": Exercise(
+        _near(0.25), "the slope of 4(x - 1)² is 8(x - 1), so the curvature is 8 and the limit is 2/8 = 0.25.",
+        ((_near(0.125), "not yet: 1/8 lands in one step. The limit, where the factor 1 - 8·lr reaches -1, is 2/8."),
+         (_near(0.5), "not yet: 0.5 is 2/curvature for a curvature of 4. The slope of 4(x - 1)² is 8(x - 1): "
+                      "curvature 8."),
+         (_near(1.0), "not yet: that is the limit for x². Here the curvature is 8.")),
+    ),
+    # 03 · The roller coaster
+    "03.1": Exercise(
+        _says("no"), "the loss grows: 4e-5 is past the limit, about 3.5e-5, so each step overshoots along a by more "
+                     "than the last.",
+        ((_says("yes"), "not yet: run the loop and compare the 20th loss with the first. Does it end lower?"),),
+        "not yet: answer with the word 'yes' or 'no'.",
+    ),
+    "03.2": Exercise(
+        lambda a: _near(0.0, atol=1e-6)(a), "at the minimum the gradient is (nearly) zero, so a step barely moves.",
+        ((lambda a: _near(0.0, atol=1e-2)(a) and not _near(0.0, atol=1e-6)(a),
+          "close: compute lr × gradient there: the moves are below a millionth."),),
+        "not yet: at the least-squares answer the loss is at its minimum. What is the gradient at a minimum?",
+    ),
+    "03.3": Exercise(
+        _near(5e-7, rtol=1e-6), "SSE is 20 × MSE here, so its gradient is 20 times larger, and lr = 1e-5 / 20 = "
+                                "5e-7 takes the same steps.",
+        ((_near(2e-4, rtol=1e-6), "not yet: SSE's gradient is 20 times larger than MSE's, so the learning rate must be "
+                                  "20 times smaller, not larger."),
+         (_near(1e-5, rtol=1e-6), "not yet: with SSE the gradient is 20 times larger than with MSE (20 points), so "
+                                  "the same rate would take 20 times bigger steps.")),
+    ),
+    # 04 · The open questions
+    "04.1": Exercise(
+        _near(14), "14 balances x², x and 1 best (condition number about 7); 10 and 20 are close behind.",
+        ((_near(20), "not yet: 20 puts x in [-1, 1], a good habit, but compute the condition numbers: one is lower."),
+         (_near(10), "close, but compute all five condition numbers: one is lower.")),
+    ),
+    "04.2": Exercise(
+        _near(2.837e-5, rtol=2e-3), "MSE's gradient is 41 times smaller, so its limit is 41 × 6.92e-7 ≈ 2.84e-5.",
+        ((_near(6.919e-7, rtol=2e-3), "not yet: that is SSE's limit. MSE divides the loss by n = 41."),
+         (_near(6.919e-7 / 41, rtol=2e-3), "not yet: MSE's gradient is 41 times *smaller*, so its learning rate can "
+                                           "be 41 times larger.")),
+    ),
+    "04.3": Exercise(
+        _rule_gives(_first_flat), "your rule stops where the loss first improved by less than 0.1% over 50 steps.",
+        ((_rule_gives(lambda c: _first_flat(c) + 1), "not yet: one step late. Stop at the first step where it holds."),
+         (_rule_gives(lambda c: _first_flat(c) - 1), "not yet: one step early. Compare the loss at `step` with the "
+                                                     "loss at `step - 50`."),
+         (_rule_gives(lambda c: next((s for s in range(50, len(c)) if c[s - 50] - c[s] < 1e-3), len(c) - 1)),
+          "not yet: that compares the absolute improvement with 0.001; divide it by the earlier loss first.")),
+        probe=(torch.ones(60),),
+    ),
+    # 05 · The S in SGD
+    "05.1": Exercise(
+        _near(2.0, rtol=1e-9), "4 times more points, √4 = 2 times less noise.",
+        ((_near(4.0, rtol=1e-9), "not yet: that is the ratio of the batch sizes. The noise falls like its square "
+                                 "root."),
+         (_near(0.5, rtol=1e-9), "not yet: upside down. Larger batches have less noise, so noise(16) / noise(64) is "
+                                 "above 1.")),
+    ),
+    "05.2": Exercise(
+        _near(10.0, rtol=1e-9), "on a steady slope v grows to g / (1 - 0.9) = 10 g, so steps are 10 times plain SGD's.",
+        ((_near(0.9, rtol=1e-9), "not yet: 0.9 is how much of v is kept each step. Add up g + 0.9 g + 0.81 g + ..."),
+         (_near(1.9, rtol=1e-9), "not yet: that is after two steps. Keep adding: g (1 + 0.9 + 0.81 + ...) = g / 0.1."),
+         (_near(1.0, rtol=1e-9), "not yet: momentum adds up past gradients: on a steady slope they pile up.")),
+    ),
+    "05.3": Exercise(
+        _follows(_torch_momentum_path), "your momentum takes torch.optim.SGD(momentum=0.9)'s steps for 50 steps.",
+        ((_follows(lambda: _momentum_path(_averaged)), "not yet: that is an average, v = βv + (1 - β)g. PyTorch's "
+                                                       "buffer is a decayed sum: v = βv + g."),
+         (_follows(lambda: _momentum_path(_no_memory)), "not yet: that is plain gradient descent. Update v first, then "
+                                                        "step along v, not along the gradient."),
+         (_calls(lambda step: not torch.isfinite(_momentum_path(step)).all() or _momentum_path(step).abs().max() > 2),
+          "not yet: the steps run away. Subtract lr · v from p (downhill), and check the sign.")),
+        probe=(torch.ones(2), torch.zeros(2), torch.ones(2), 0.1, 0.9),
+    ),
+}
+
+
+def _unfinished(answer: Any, probe: tuple | None) -> bool:
+    """True for a learner's function that still returns `...` (its body not written yet)."""
+    if probe is None or not callable(answer):
+        return False
+    try:
+        return answer(*probe) is ...
+    except Exception:  # noqa: BLE001 - a function that fails is finished enough to get a hint
+        return False
+
+
+def check_answer(exercise: str, answer: Any, solution: bool = False) -> None:
+    """Print whether `answer` to `exercise` (such as "02.1") is right, with a hint if not.
+
+    With `solution=True` (the hidden solution cells), raise AssertionError unless it is right.
+    """
+    if exercise not in EXERCISES:
+        raise KeyError(f"no exercise {exercise!r}; the exercises are {sorted(EXERCISES)}")
+    ex = EXERCISES[exercise]
+    if answer is ... or _unfinished(answer, ex.probe):
+        message = NOT_ANSWERED
+    elif ex.right(answer):
+        message = "correct: " + ex.confirm
+    else:
+        message = next((hint for test, hint in ex.hints if test(answer)), ex.otherwise)
+    print(message)
+    if solution and not message.startswith("correct"):
+        raise AssertionError(f"the solution to exercise {exercise} does not pass its check: {message}")
