@@ -3,7 +3,8 @@
 A learner's cell ends with `check_answer("02.1", answer)`. With `...` still in place it prints one line asking for an
 answer; a wrong answer gets a hint for the likely mistake; a right one a short confirmation. The hidden solution
 cell below it calls the same check with `solution=True`, which raises unless the solution passes, so running a
-notebook proves that every solution is right.
+notebook proves that every solution is right. The solution cell prints nothing, so that its stored output does not
+give the answer away beside the collapsed code.
 
 >>> check_answer("02.1", ...)
 not answered yet: replace ... with your answer, then run this cell again
@@ -262,7 +263,7 @@ def _unfinished(answer: Any, probe: tuple | None) -> bool:
 def check_answer(exercise: str, answer: Any, solution: bool = False) -> None:
     """Print whether `answer` to `exercise` (such as "02.1") is right, with a hint if not.
 
-    With `solution=True` (the hidden solution cells), raise AssertionError unless it is right.
+    With `solution=True` (the hidden solution cells), print nothing, and raise AssertionError unless it is right.
     """
     if exercise not in EXERCISES:
         raise KeyError(f"no exercise {exercise!r}; the exercises are {sorted(EXERCISES)}")
@@ -273,6 +274,7 @@ def check_answer(exercise: str, answer: Any, solution: bool = False) -> None:
         message = "correct: " + ex.confirm
     else:
         message = next((hint for test, hint in ex.hints if test(answer)), ex.otherwise)
-    print(message)
-    if solution and not message.startswith("correct"):
+    if not solution:
+        print(message)
+    elif not message.startswith("correct"):
         raise AssertionError(f"the solution to exercise {exercise} does not pass its check: {message}")

@@ -66,8 +66,10 @@ def test_every_exercise_has_cases():
 @pytest.mark.parametrize("exercise", sorted(CASES))
 def test_check_accepts_the_answer_and_rejects_likely_mistakes(exercise, capsys):
     right, wrongs = CASES[exercise]
-    check_answer(exercise, right, solution=True)
+    check_answer(exercise, right)
     assert capsys.readouterr().out.startswith("correct: ")
+    check_answer(exercise, right, solution=True)
+    assert capsys.readouterr().out == ""  # a solution cell's output must not give the answer away
     for wrong, hint in wrongs:
         check_answer(exercise, wrong)
         said = capsys.readouterr().out

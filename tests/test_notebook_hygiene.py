@@ -180,6 +180,7 @@ def test_exercises_are_a_learner_cell_then_a_hidden_solution(nb):
         assert solution is not None and solution.source.startswith("#@title Solution\n"), \
             f"exercise {exercise}: the next code cell must be its solution, starting with '#@title Solution'"
         assert _hidden(solution), f"exercise {exercise}: its solution is not hidden"
+        assert solution.outputs == [], f"exercise {exercise}: its solution's output would give the answer away"
         assert f'check_answer("{exercise}",' in solution.source and "solution=True" in solution.source, \
             f"exercise {exercise}: the solution must pass the same check, with solution=True"
         ids.append(exercise)
