@@ -136,6 +136,24 @@ def _rule_gives(expected: Callable[[torch.Tensor], int]) -> Callable[[Any], bool
     return _calls(lambda rule: int(rule(_stop_rule_case())) == expected(_stop_rule_case()))
 
 
+def _bce_cases() -> list[tuple[torch.Tensor, torch.Tensor]]:
+    gen = torch.Generator().manual_seed(0)
+    return [(torch.randn(n, generator=gen) * 3, (torch.rand(n, generator=gen) > 0.5).float()) for n in (1, 7, 50)]
+
+
+def _matches_bce(scale: float = 1.0, reduce: str = "mean") -> Callable[[Any], bool]:
+    """Does the learner's `bce(scores, targets)` equal `scale` times PyTorch's, reduced by `reduce`?"""
+
+    def test(fn: Callable) -> bool:
+        for scores, targets in _bce_cases():
+            want = scale * torch.nn.functional.binary_cross_entropy_with_logits(scores, targets, reduction=reduce)
+            if not torch.allclose(torch.as_tensor(fn(scores, targets), dtype=torch.float32), want, rtol=1e-4):
+                return False
+        return True
+
+    return _calls(test)
+
+
 EXERCISES: dict[str, Exercise] = {
     # 01 · Gradients
     "01.1": Exercise(
@@ -246,6 +264,25 @@ EXERCISES: dict[str, Exercise] = {
          (_calls(lambda step: not torch.isfinite(_momentum_path(step)).all() or _momentum_path(step).abs().max() > 2),
           "not yet: the steps run away. Subtract lr · v from p (downhill), and check the sign.")),
         probe=(torch.ones(2), torch.zeros(2), torch.ones(2), 0.1, 0.9),
+    ),
+    # 06 · From a quadratic to pixels
+    "06.1": Exercise(
+        _near(65, rtol=1e-9), "64 weights, one per pixel, and one bias.",
+        ((_near(64, rtol=1e-9), "not yet: one weight per pixel is 64, and the model adds one more number to the sum."),
+         (_near(8, rtol=1e-9), "not yet: an image is 8 × 8 pixels, and each pixel has its own weight.")),
+    ),
+    "06.2": Exercise(
+        _near(0.5, rtol=1e-6), "every score is 0, the sigmoid of 0 is 0.5, and the loss is 0.5 for a 3 and a 7 alike.",
+        ((_near(0.0, atol=1e-9), "not yet: a score of 0 is not a sureness of 0: the sigmoid squashes 0 to 0.5."),
+         (_near(1.0, rtol=1e-6), "not yet: the sigmoid of 0 is 0.5, so the model is half sure of everything.")),
+    ),
+    "06.3": Exercise(
+        _matches_bce(), "your cross-entropy equals PyTorch's on every case.",
+        ((_matches_bce(-1.0), "not yet: the sign. log(p) is negative for p below 1; the loss is -log(p)."),
+         (_matches_bce(reduce="sum"), "not yet: that is the sum; average over the images (.mean()) instead.")),
+        "not yet: squash the scores with .sigmoid() into p first, then average -log(p) for the 3s and "
+        "-log(1 - p) for the 7s.",
+        probe=(torch.zeros(2), torch.ones(2)),
     ),
 }
 

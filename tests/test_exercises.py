@@ -28,6 +28,11 @@ def averaged_momentum(p, v, grad, lr, beta):
     return p - lr * v, v
 
 
+def bce(scores, targets):
+    p = scores.sigmoid()
+    return -(targets * p.log() + (1 - targets) * (1 - p).log()).mean()
+
+
 def stop_relative(curve):
     return next((s for s in range(50, len(curve)) if (curve[s - 50] - curve[s]) / curve[s - 50] < 1e-3), len(curve) - 1)
 
@@ -56,6 +61,10 @@ CASES = {
     "05.2": (10.0, [(0.9, "how much of v is kept"), (1.9, "after two steps")]),
     "05.3": (momentum, [(averaged_momentum, "decayed sum"), (lambda p, v, g, lr, b: (p - lr * g, v), "plain gradient"),
                         (lambda p, v, g, lr, b: (p + lr * (b * v + g), b * v + g), "run away")]),
+    "06.1": (65, [(64, "one more number"), (8, "8 × 8 pixels")]),
+    "06.2": (0.5, [(0.0, "squashes 0 to 0.5"), (1.0, "half sure")]),
+    "06.3": (bce, [(lambda s, t: -bce(s, t), "the sign"), (lambda s, t: bce(s, t) * len(s), "that is the sum"),
+                   (lambda s, t: -(t * s.log() + (1 - t) * (1 - s).log()).mean(), "squash the scores")]),
 }
 
 
