@@ -71,14 +71,14 @@ def _calls(test: Callable[[Callable], bool]) -> Callable[[Any], bool]:
     return run
 
 
-def _difference_quotient(h: float) -> Callable[[Callable], bool]:
-    """Does `answer(f, x, h)` give `(f(x+h) - f(x-h)) / 2h` for a cubic, where the forward difference differs?"""
+def _estimates(formula: Callable[[float, float, float], float], h: float = 1e-3) -> Callable[[Any], bool]:
+    """Does `answer(f, x, h)` equal `formula(f(x-h), f(x), f(x+h))` for a cubic at x = 2 (where estimates differ)?"""
 
     def test(fn: Callable) -> bool:
-        f = lambda x: x**3  # noqa: E731
-        return math.isclose(float(fn(f, 2.0, h)), ((2 + h) ** 3 - (2 - h) ** 3) / (2 * h), rel_tol=1e-9)
+        cube = (2 - h) ** 3, 8.0, (2 + h) ** 3
+        return math.isclose(float(fn(lambda x: x**3, 2.0, h)), formula(*cube), rel_tol=1e-9)
 
-    return test
+    return _calls(test)
 
 
 _BOWL = torch.tensor([1.0, 10.0])  # loss (_BOWL * p**2).sum(): a stretched bowl
@@ -170,12 +170,11 @@ EXERCISES: dict[str, Exercise] = {
          (_near(-2.0), "not yet: r is prediction minus target, +1 here, so the slope is positive.")),
     ),
     "01.3": Exercise(
-        _calls(_difference_quotient(1e-3)), "your central difference matches (f(x+h) - f(x-h)) / 2h.",
-        ((_calls(lambda fn: math.isclose(float(fn(lambda x: x**3, 2.0, 1e-3)), ((2.001) ** 3 - 8) / 1e-3,
-                                         rel_tol=1e-9)),
+        _estimates(lambda down, here, up: (up - down) / 2e-3),
+        "your central difference matches (f(x+h) - f(x-h)) / 2h.",
+        ((_estimates(lambda down, here, up: (up - here) / 1e-3),
           "not yet: that is the forward difference (f(x+h) - f(x)) / h. Step both ways: (f(x+h) - f(x-h)) / 2h."),
-         (_calls(lambda fn: math.isclose(float(fn(lambda x: x**3, 2.0, 1e-3)), ((2.001) ** 3 - 1.999**3) / 1e-3,
-                                         rel_tol=1e-9)),
+         (_estimates(lambda down, here, up: (up - down) / 1e-3),
           "not yet: divide by 2h, the distance between the two points, not by h.")),
         probe=(lambda x: x, 0.0, 1.0),
     ),
@@ -207,7 +206,7 @@ EXERCISES: dict[str, Exercise] = {
         "not yet: answer with the word 'yes' or 'no'.",
     ),
     "03.2": Exercise(
-        lambda a: _near(0.0, atol=1e-6)(a), "at the minimum the gradient is (nearly) zero, so a step barely moves.",
+        _near(0.0, atol=1e-6), "at the minimum the gradient is (nearly) zero, so a step barely moves.",
         ((lambda a: _near(0.0, atol=1e-2)(a) and not _near(0.0, atol=1e-6)(a),
           "close: compute lr × gradient there: the moves are below a millionth."),),
         "not yet: at the least-squares answer the loss is at its minimum. What is the gradient at a minimum?",
