@@ -1,22 +1,24 @@
 # SGD, step by step: every set-up step lives here, so a fresh machine with only
-# Python and pip needs nothing but `make lab` or `make test`.
+# Python and pip needs nothing but `make lab` or `make test`. Without make, the
+# README's "Without make" gives the same steps as plain commands.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 # Kernels that notebooks start find this environment's Python first.
 export PATH := $(abspath $(BIN)):$(PATH)
-# The constraints file pins what the stored outputs were made with; torch==2.13.0
-# there resolves to the local CPU build, so no CUDA package is pulled in.
-STAMP  := $(VENV)/.installed
+# The stored figures are made by Jupyter's inline backend; a backend set in the shell (MPLBACKEND=Agg, say) would
+# make every figure vanish from the outputs, so kernels started from here never see one.
+unexport MPLBACKEND
 LAB_ARGS ?=
 # Jupyter refuses to run as root unless told; containers and CI machines often are root.
 ROOT_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root)
+# make PYTHON=... rebuilds the environment with that Python; otherwise the one there is kept.
+PYTHON_GIVEN := $(if $(filter command line environment,$(origin PYTHON)),--python-given)
 
 # The Colab environment: Colab's Python (3.13) and Colab's versions of every package it touches
 # (constraints-colab.txt, from Colab's published freeze; tools/colab_env.py says how torch stands in).
 COLAB_PYTHON ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.13.*/bin/python3.13) $(shell command -v python3.13 2>/dev/null))
 COLAB_VENV  := .venv-colab
-COLAB_STAMP := $(COLAB_VENV)/.installed
 WHEELS      := build/wheels
 # In the Colab environment pip finds sgd-helpers only in WHEELS (the working tree, built as a wheel), through pip's
 # own variables: the notebooks' setup cell is run exactly as a learner's runtime runs it.
@@ -24,43 +26,41 @@ COLAB_RUN   := PIP_FIND_LINKS=$(abspath $(WHEELS)) PIP_NO_INDEX=1 PIP_DISABLE_PI
                PYDEVD_DISABLE_FILE_VALIDATION=1
 COLAB_PYTEST := $(COLAB_VENV)/bin/pytest -c tests/pytest-colab.ini --rootdir . -p no:cacheprovider -q
 
-.PHONY: lab test lint unit reproduce test-colab wheel outputs bench clean
+.PHONY: env colab-env lab test lint unit reproduce test-colab wheel outputs bench clean
 
-$(STAMP): pyproject.toml constraints.txt
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[lab,test]'
-	@touch $@
+## The environment, made, repaired or brought up to date (at once when nothing changed): tools/env.py.
+env:
+	@$(PYTHON) tools/env.py $(VENV) $(PYTHON_GIVEN)
 
 ## Open the course in JupyterLab.
-lab: $(STAMP)
+lab: env
 	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks $(ROOT_ARGS) $(LAB_ARGS)
 
-## Every check: lint; unit tests, doctests, notebook hygiene and nbval; byte-for-byte
-## reproduction of the stored outputs; and nbval again in the Colab environment.
+## Every check: lint; unit tests, doctests, notebook hygiene and the browser test; byte-for-byte reproduction of
+## the stored outputs (the notebooks' first run); and nbval in the Colab environment (their second).
 test: lint unit reproduce test-colab
 
-unit: $(STAMP)
+unit: env
 	$(BIN)/python -m pytest
 
 ## Re-execute every notebook and fail, with a diff, unless its stored bytes come out again.
-reproduce: $(STAMP)
+reproduce: env
 	$(BIN)/python tools/run_notebooks.py --check --jobs 2
 
-# Rebuilt when its package list changes; built beside its final place and moved there when complete, so an
-# interrupted build leaves no half-made environment behind.
-$(COLAB_STAMP): constraints-colab.txt tools/colab_env.py
+## Built (or repaired, or brought up to date) by tools/colab_env.py, which compares what it was built from by content.
+colab-env:
 	@test -n "$(COLAB_PYTHON)" || { echo "make test-colab needs Python 3.13, Colab's: install it (pyenv install 3.13)" \
 	  "or name it: make test COLAB_PYTHON=/path/to/python3.13"; exit 1; }
-	$(COLAB_PYTHON) tools/colab_env.py build $(COLAB_VENV)
+	@$(COLAB_PYTHON) tools/colab_env.py build $(COLAB_VENV)
 
 ## The working tree's sgd_helpers as a wheel, for the Colab environment's pip to find.
-wheel: $(STAMP)
+wheel: env
 	rm -rf $(WHEELS) build/lib
 	$(BIN)/python -m pip wheel -q --no-deps --no-build-isolation --disable-pip-version-check -w $(WHEELS) .
 
 ## Every notebook in the Colab environment, each starting without sgd_helpers: its own setup cell installs it in the
 ## running kernel, as on Colab, and nbval checks every cell. Then the setup cell's own tests and the explorers'.
-test-colab: $(COLAB_STAMP) wheel
+test-colab: colab-env wheel
 	@for nb in notebooks/*.ipynb; do \
 	  $(COLAB_VENV)/bin/python -m pip uninstall -q -y sgd-helpers 2>/dev/null; \
 	  (cd $(COLAB_VENV) && bin/python -c "import importlib.util as u; assert not u.find_spec('sgd_helpers')") || exit 1; \
@@ -70,15 +70,16 @@ test-colab: $(COLAB_STAMP) wheel
 	done
 	$(COLAB_RUN) $(COLAB_PYTEST) tests/test_colab_setup.py tests/test_widgets.py
 
-lint: $(STAMP)
+lint: env
 	$(BIN)/ruff check sgd_helpers tests tools notebooks
 
 ## Re-execute every notebook in place: the only way outputs enter the repo.
-outputs: $(STAMP)
+outputs: env
 	$(BIN)/python tools/run_notebooks.py $(NOTEBOOKS)
 
-## Performance budgets: notebook times against their floor, explorer latency, fit against a bare loop.
-bench: $(STAMP)
+## Performance budgets: notebook times against their floor, explorer latency (in Python and in the browser), fit
+## against a bare loop.
+bench: env
 	$(BIN)/python tools/bench.py $(BENCH_ARGS)
 
 clean:

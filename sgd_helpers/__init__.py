@@ -12,7 +12,7 @@ from .exercises import check_answer
 from .grads import finite_difference, grad_fn_tree
 from .models import mse, poly_features, polynomial, quadratic, sse
 from .plots import plot_descent_path, plot_function, plot_loss, plot_tangent, show_preds
-from .training import FitResult, descent_path, first_within, fit, sgd_step
+from .training import FitResult, Progress, descent_path, first_within, fit, sgd_step
 from .widgets import Explorer, coaster_explorer, descent_explorer, scaling_explorer
 
 __version__ = "0.2.0"
@@ -38,6 +38,7 @@ __all__ = [
     "plot_function",
     "plot_loss",
     "plot_tangent",
+    "Progress",
     "poly_features",
     "polynomial",
     "quadratic",

@@ -1,44 +1,45 @@
-"""Input checks shared by the helpers: one place for clear error messages."""
+"""The input checks that catch real learner mistakes, each with a message that says what was expected.
+
+Public helpers call these once, where a learner's value comes in; internal calls pass checked values on.
+"""
 
 from __future__ import annotations
 
+import math
+import numbers
+import operator
 from collections.abc import Sequence
 
 import torch
 from torch import Tensor
 
-__all__ = ["as_float_tensor", "check_finite", "check_same_shape", "check_lr"]
 
+def as_float_tensor(x: Tensor | Sequence[float] | float, name: str) -> Tensor:
+    """`x` as a floating-point tensor: tensors pass unchanged (autograd kept), numbers and lists become float32.
 
-def as_float_tensor(x: Tensor | Sequence[float] | float, name: str, *, allow_empty: bool = False) -> Tensor:
-    """Return `x` as a floating-point tensor, or raise an error that names `name`.
-
-    Python numbers and lists become float32 tensors. Tensors are passed through
-    unchanged (no copy, autograd kept) if they are floating point; an integer or
-    bool tensor is an error, because gradients need floats.
+    A list of tensors is stacked, so gradients still flow to them. An integer tensor is an error: gradients need
+    floats.
 
     >>> as_float_tensor([1, 2], "x")
     tensor([1., 2.])
     """
+    if isinstance(x, (list, tuple)) and any(isinstance(v, Tensor) for v in x):
+        x = torch.stack([torch.as_tensor(v, dtype=torch.float32) for v in x])
     if isinstance(x, Tensor):
         if not x.is_floating_point():
-            raise TypeError(
-                f"{name} must be a floating-point tensor, got dtype {x.dtype}; "
-                f"convert it with {name}.float()"
-            )
-        t = x
-    else:
-        try:
-            t = torch.as_tensor(x, dtype=torch.float32)
-        except (TypeError, ValueError, RuntimeError) as e:
-            raise TypeError(f"{name} must be a tensor or a sequence of numbers, got {type(x).__name__}") from e
-    if not allow_empty and t.numel() == 0:
-        raise ValueError(f"{name} is empty; expected at least one value")
-    return t
+            raise TypeError(f"{name} must be a floating-point tensor, got dtype {x.dtype}; "
+                            f"convert it with {name}.float()")
+        return x
+    if isinstance(x, (str, bytes)):
+        raise TypeError(f"{name} must be a tensor or numbers, got the text {x!r}")
+    try:
+        return torch.as_tensor(x, dtype=torch.float32)
+    except (TypeError, ValueError, RuntimeError) as e:
+        raise TypeError(f"{name} must be a tensor or a sequence of numbers, got {type(x).__name__}") from e
 
 
 def check_finite(x: Tensor, name: str) -> Tensor:
-    """Raise ValueError if `x` holds NaN or infinity; return `x` otherwise.
+    """`x`, unless it holds NaN or infinity.
 
     >>> check_finite(torch.tensor([1.0, 2.0]), "x")
     tensor([1., 2.])
@@ -49,36 +50,70 @@ def check_finite(x: Tensor, name: str) -> Tensor:
 
 
 def check_same_shape(a: Tensor, b: Tensor, name_a: str, name_b: str) -> None:
-    """Raise ValueError unless `a` and `b` have the same shape (no silent broadcasting).
+    """Raise unless `a` and `b` have the same shape: the broadcasting trap, `(n, 1) - (n,)`, gives `(n, n)`.
 
     >>> check_same_shape(torch.zeros(3), torch.ones(3), "preds", "targets")
     """
     if a.shape != b.shape:
-        raise ValueError(
-            f"{name_a} has shape {tuple(a.shape)} but {name_b} has shape {tuple(b.shape)}; "
-            "they must match element for element"
-        )
+        raise ValueError(f"{name_a} has shape {tuple(a.shape)} but {name_b} has shape {tuple(b.shape)}; "
+                         "they must match element for element")
+
+
+def check_same_dtype(a: Tensor, b: Tensor, name_a: str, name_b: str) -> None:
+    """Raise unless `a` and `b` share a dtype (PyTorch's own message names an internal operation instead).
+
+    >>> check_same_dtype(torch.zeros(1), torch.ones(1), "t", "params")
+    """
+    if a.dtype != b.dtype:
+        raise TypeError(f"{name_a} is {a.dtype} but {name_b} is {b.dtype}; use one dtype for both "
+                        f"(for example {name_b}.to({name_a}.dtype))")
+
+
+def count(n: int, name: str, least: int | None = 1) -> int:
+    """`n` as an int if it is a whole number (numpy's too) of at least `least`; bools and floats are errors.
+
+    >>> count(3, "steps")
+    3
+    """
+    if isinstance(n, bool):
+        raise TypeError(f"{name} must be a whole number, got {n!r}")
+    try:
+        n = operator.index(n)
+    except TypeError as e:
+        raise TypeError(f"{name} must be a whole number, got {n!r}") from e
+    if least is not None and n < least:
+        raise ValueError(f"{name} must be at least {least}, got {n}")
+    return n
+
+
+def number(x: float, name: str) -> float:
+    """`x` as a float if it is a real, finite number; bools and text are errors, not numbers.
+
+    >>> number(0.5, "x0")
+    0.5
+    """
+    if isinstance(x, bool) or not isinstance(x, (numbers.Real, Tensor)) or (isinstance(x, Tensor) and x.numel() != 1):
+        raise TypeError(f"{name} must be a number, got {x!r}")
+    value = float(x)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {x!r}")
+    return value
 
 
 def check_lr(lr: float | Tensor, name: str = "lr") -> float | Tensor:
-    """Return `lr` as a float if it is a positive, finite number; raise otherwise.
-
-    A tensor is taken as per-parameter learning rates: each must be positive and finite.
+    """A positive, finite learning rate as a float, or a tensor of per-parameter ones, each positive and finite.
 
     >>> check_lr(0.1)
     0.1
     >>> check_lr(torch.tensor([0.1, 0.01]))
     tensor([0.1000, 0.0100])
     """
-    if isinstance(lr, Tensor):
+    if isinstance(lr, Tensor) and lr.numel() > 1:
         lr = as_float_tensor(lr, name)
-        if not bool((lr > 0).all()) or not bool(torch.isfinite(lr).all()):
-            raise ValueError("every per-parameter learning rate must be positive and finite")
+        if not bool(((lr > 0) & torch.isfinite(lr)).all()):
+            raise ValueError(f"every per-parameter {name} must be a positive, finite number")
         return lr
-    try:
-        value = float(lr)
-    except (TypeError, ValueError) as e:
-        raise TypeError(f"{name} must be a number, got {type(lr).__name__}") from e
-    if not (value > 0 and value != float("inf")):
+    value = number(lr, name)
+    if not value > 0:
         raise ValueError(f"{name} must be a positive, finite number, got {lr!r}")
     return value

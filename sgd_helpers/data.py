@@ -5,7 +5,16 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
+from ._checks import count, number
+
 __all__ = ["roller_coaster", "noisy_coaster", "five_x_squared"]
+
+
+def _noise(noise: float) -> float:
+    noise = number(noise, "noise")
+    if noise < 0:
+        raise ValueError(f"noise must be a standard deviation, 0 or more, got {noise!r}")
+    return noise
 
 
 def roller_coaster(n: int = 20, seed: int = 42, noise: float = 3.0) -> tuple[Tensor, Tensor]:
@@ -20,10 +29,7 @@ def roller_coaster(n: int = 20, seed: int = 42, noise: float = 3.0) -> tuple[Ten
     >>> time[:3], speed.shape
     (tensor([0., 1., 2.]), torch.Size([20]))
     """
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"n must be a positive integer (number of seconds), got {n!r}")
-    if not (isinstance(noise, (int, float)) and noise >= 0 and noise != float("inf")):
-        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
+    n, noise = count(n, "n"), _noise(noise)
     gen = torch.Generator().manual_seed(seed)
     time = torch.arange(0, n).float()
     speed = torch.randn(n, generator=gen) * noise + 0.75 * (time - 9.5) ** 2 + 1
@@ -41,10 +47,7 @@ def noisy_coaster(n: int = 2000, seed: int = 0, noise: float = 3.0) -> tuple[Ten
     >>> t.shape, bool((t[1:] >= t[:-1]).all())
     (torch.Size([5]), True)
     """
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"n must be a positive integer (number of measurements), got {n!r}")
-    if not (isinstance(noise, (int, float)) and noise >= 0 and noise != float("inf")):
-        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
+    n, noise = count(n, "n"), _noise(noise)
     gen = torch.Generator().manual_seed(seed)
     time = (torch.rand(n, generator=gen) * 20).sort().values
     speed = 0.75 * (time - 9.5) ** 2 + 1 + torch.randn(n, generator=gen) * noise
@@ -58,7 +61,8 @@ def five_x_squared(lo: int = -20, hi: int = 20) -> tuple[Tensor, Tensor]:
     >>> xs, ys
     (tensor([1., 2., 3.]), tensor([ 5., 20., 45.]))
     """
-    if not (isinstance(lo, int) and isinstance(hi, int)) or hi < lo:
-        raise ValueError(f"expected integers lo <= hi, got lo={lo!r}, hi={hi!r}")
+    lo, hi = count(lo, "lo", None), count(hi, "hi", None)
+    if hi < lo:
+        raise ValueError(f"expected lo <= hi, got lo={lo}, hi={hi}")
     xs = torch.arange(float(lo), float(hi) + 1)
     return xs, 5 * xs * xs

@@ -23,6 +23,8 @@ from typing import Any
 
 import torch
 
+from .training import Progress
+
 __all__ = ["check_answer", "EXERCISES"]
 
 NOT_ANSWERED = "not answered yet: replace ... with your answer, then run this cell again"
@@ -133,7 +135,15 @@ def _first_flat(curve: torch.Tensor, window: int = 50, tol: float = 1e-3) -> int
 
 
 def _rule_gives(expected: Callable[[torch.Tensor], int]) -> Callable[[Any], bool]:
-    return _calls(lambda rule: int(rule(_stop_rule_case())) == expected(_stop_rule_case()))
+    """Asked after every step of the case's curve, as `fit` asks `stop_when`, does the rule first fire at `expected`?"""
+
+    def first_stop(rule: Callable) -> int:
+        curve = _stop_rule_case()
+        losses = curve.tolist()
+        return next((s for s in range(1, len(curve)) if rule(Progress(s, torch.zeros(1), losses[: s + 1], 1.0))),
+                    len(curve) - 1)
+
+    return _calls(lambda rule: first_stop(rule) == expected(_stop_rule_case()))
 
 
 def _bce_cases() -> list[tuple[torch.Tensor, torch.Tensor]]:
@@ -234,11 +244,11 @@ EXERCISES: dict[str, Exercise] = {
     "04.3": Exercise(
         _rule_gives(_first_flat), "your rule stops where the loss first improved by less than 0.1% over 50 steps.",
         ((_rule_gives(lambda c: _first_flat(c) + 1), "not yet: one step late. Stop at the first step where it holds."),
-         (_rule_gives(lambda c: _first_flat(c) - 1), "not yet: one step early. Compare the loss at `step` with the "
-                                                     "loss at `step - 50`."),
+         (_rule_gives(lambda c: _first_flat(c) - 1), "not yet: one step early. Compare the loss now, "
+                                                     "h.losses[-1], with the loss 50 steps ago, h.losses[-51]."),
          (_rule_gives(lambda c: next((s for s in range(50, len(c)) if c[s - 50] - c[s] < 1e-3), len(c) - 1)),
           "not yet: that compares the absolute improvement with 0.001; divide it by the earlier loss first.")),
-        probe=(torch.ones(60),),
+        probe=(Progress(60, torch.zeros(1), [1.0] * 61, 1.0),),
     ),
     # 05 · The S in SGD
     "05.1": Exercise(

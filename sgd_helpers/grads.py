@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 import torch
 from torch import Tensor
 
-from ._checks import as_float_tensor, check_finite
+from ._checks import as_float_tensor, check_finite, number
 
 __all__ = ["finite_difference", "grad_fn_tree"]
 
@@ -24,9 +24,12 @@ def finite_difference(f: Callable[[Tensor], Tensor], x: Tensor, eps: float = 1e-
     tensor([6., 8.])
     """
     x = check_finite(as_float_tensor(x, "x"), "x")
-    if not eps > 0:
-        raise ValueError(f"eps must be positive, got {eps!r}")
+    eps = number(eps, "eps")
     base = x.detach().to(torch.float64)
+    # Below about 1e-10 of x's size, float64 rounding swamps the difference (at 1e-20 it is exactly zero).
+    if not eps >= 1e-10 * max(1.0, float(base.abs().max())):
+        raise ValueError(f"eps must be positive and at least 1e-10 times x's size, got {eps!r}: smaller nudges drown "
+                         "in rounding (1e-4 is a good start)")
     flat = base.reshape(-1)
     grad = torch.empty_like(flat)
 

@@ -1,8 +1,7 @@
 """Models and losses: a quadratic, a polynomial of any degree, MSE and SSE.
 
-Models take the input first and the parameters second, `f(t, params)`, as in
-the fastai book, so that the input and the numbers being searched for stay
-apart. Each keeps autograd intact: call `.backward()` on a loss made from them.
+Models take the input first and the parameters second, `f(t, params)`, as in the fastai book, so that the input and
+the numbers being searched for stay apart. Each keeps autograd intact: call `.backward()` on a loss made from them.
 """
 
 from __future__ import annotations
@@ -10,18 +9,18 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from ._checks import as_float_tensor, check_same_shape
+from ._checks import as_float_tensor, check_same_dtype, check_same_shape, count
 
 __all__ = ["quadratic", "polynomial", "poly_features", "mse", "sse"]
 
 
-def _check_params(params: Tensor, n: int | None, who: str) -> Tensor:
-    params = as_float_tensor(params, "params")
-    if params.ndim != 1:
-        raise ValueError(f"{who} expects params as a 1-D tensor, got shape {tuple(params.shape)}")
-    if n is not None and params.numel() != n:
-        raise ValueError(f"{who} expects {n} params, got {params.numel()}")
-    return params
+def _inputs(t: Tensor, params: Tensor, who: str, n: int | None = None) -> tuple[Tensor, Tensor]:
+    t, params = as_float_tensor(t, "t"), as_float_tensor(params, "params")
+    if params.ndim != 1 or (n is not None and params.numel() != n):
+        wanted = f"{n} params" if n else "params"
+        raise ValueError(f"{who} expects {wanted} as a 1-D tensor, got shape {tuple(params.shape)}")
+    check_same_dtype(t, params, "t", "params")
+    return t, params
 
 
 def quadratic(t: Tensor, params: Tensor) -> Tensor:
@@ -30,9 +29,13 @@ def quadratic(t: Tensor, params: Tensor) -> Tensor:
     >>> quadratic(torch.tensor([0.0, 1.0, 2.0]), torch.tensor([1.0, 2.0, 3.0]))
     tensor([ 3.,  6., 11.])
     """
-    t = as_float_tensor(t, "t")
-    a, b, c = _check_params(params, 3, "quadratic (a, b, c)")
+    t, params = _inputs(t, params, "quadratic (a, b, c)", 3)
+    a, b, c = params
     return a * (t**2) + (b * t) + c
+
+
+def _powers(t: Tensor, degree: int) -> Tensor:
+    return t.unsqueeze(-1) ** torch.arange(degree, -1, -1, dtype=t.dtype, device=t.device)
 
 
 def poly_features(t: Tensor, degree: int) -> Tensor:
@@ -43,12 +46,9 @@ def poly_features(t: Tensor, degree: int) -> Tensor:
             [9., 3., 1.]])
     """
     t = as_float_tensor(t, "t")
-    if isinstance(degree, bool) or not isinstance(degree, int) or degree < 0:
-        raise ValueError(f"degree must be a non-negative integer, got {degree!r}")
     if t.ndim != 1:
         raise ValueError(f"t must be a 1-D tensor, got shape {tuple(t.shape)}")
-    powers = torch.arange(degree, -1, -1, dtype=t.dtype, device=t.device)
-    return t.unsqueeze(-1) ** powers
+    return _powers(t, count(degree, "degree", least=0))
 
 
 def polynomial(t: Tensor, params: Tensor) -> Tensor:
@@ -59,13 +59,12 @@ def polynomial(t: Tensor, params: Tensor) -> Tensor:
     >>> polynomial(torch.tensor([1.0, 2.0]), torch.tensor([1.0, 0.0, 0.0, 0.0]))
     tensor([1., 8.])
     """
-    params = _check_params(params, None, "polynomial")
-    return poly_features(t, params.numel() - 1) @ params
+    t, params = _inputs(t, params, "polynomial")
+    return _powers(t, params.numel() - 1) @ params
 
 
-def _residuals(preds: Tensor, targets: Tensor) -> Tensor:
-    preds = as_float_tensor(preds, "preds")
-    targets = as_float_tensor(targets, "targets")
+def _errors(preds: Tensor, targets: Tensor) -> Tensor:
+    preds, targets = as_float_tensor(preds, "preds"), as_float_tensor(targets, "targets")
     check_same_shape(preds, targets, "preds", "targets")
     return preds - targets
 
@@ -76,7 +75,7 @@ def mse(preds: Tensor, targets: Tensor) -> Tensor:
     >>> mse(torch.tensor([1.0, 3.0]), torch.tensor([0.0, 0.0]))
     tensor(5.)
     """
-    return (_residuals(preds, targets) ** 2).mean()
+    return (_errors(preds, targets) ** 2).mean()
 
 
 def sse(preds: Tensor, targets: Tensor) -> Tensor:
@@ -85,4 +84,4 @@ def sse(preds: Tensor, targets: Tensor) -> Tensor:
     >>> sse(torch.tensor([1.0, 3.0]), torch.tensor([0.0, 0.0]))
     tensor(10.)
     """
-    return (_residuals(preds, targets) ** 2).sum()
+    return (_errors(preds, targets) ** 2).sum()

@@ -149,13 +149,13 @@ def plot_descent_path(
 def plot_loss(
     losses: Sequence[float] | Tensor, ax: Axes | None = None, log: bool = False, label: str | None = None
 ) -> Axes:
-    """Plot a loss curve against the step number (optionally on a log scale).
+    """Plot a loss curve against the step number (optionally on a log scale); `losses` may be what `fit` returned.
 
     >>> ax = plot_loss([4.0, 2.0, 1.0])
     >>> ax.lines[0].get_xydata().tolist()
     [[0.0, 4.0], [1.0, 2.0], [2.0, 1.0]]
     """
-    values = as_float_tensor(torch.as_tensor(losses, dtype=torch.float64).detach(), "losses").reshape(-1)
+    values = as_float_tensor(getattr(losses, "losses", losses), "losses").detach().double().reshape(-1)
     check_finite(values, "losses (a diverged run? plot its finite part)")
     if ax is None:
         ax = plt.subplots(figsize=(5, 3))[1]

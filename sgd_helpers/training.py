@@ -1,28 +1,31 @@
-"""Training: one gradient step, descent on a curve, and a `fit` loop that records and stops.
+"""Training: a gradient step, descent paths (plain, momentum, Adam) and a `fit` loop that records and stops.
 
-Notebooks 02 and 03 write these loops by hand first; the helpers here are what
-later notebooks call once the loop has been taught.
+Notebooks 02 to 04 write these loops by hand first; the helpers here are what later cells and notebooks call once
+the loop has been taught.
 """
 
 from __future__ import annotations
 
+import inspect
 import math
+import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
 from torch import Tensor
 
-from ._checks import as_float_tensor, check_finite, check_lr, check_same_shape
+from ._checks import as_float_tensor, check_finite, check_lr, check_same_dtype, check_same_shape, count, number
 from .models import mse
 
-__all__ = ["sgd_step", "descent_path", "first_within", "fit", "FitResult"]
+__all__ = ["sgd_step", "descent_path", "first_within", "fit", "FitResult", "Progress"]
+
+METHODS = ("gd", "momentum", "adam")
 
 
 def sgd_step(params: Tensor, lr: float | Tensor) -> None:
     """One plain gradient-descent step in place: `params -= lr * params.grad`, then clear the gradient.
-
-    `lr` may be a number or a tensor of per-parameter learning rates.
 
     >>> p = torch.tensor([1.0, -2.0], requires_grad=True)
     >>> (p**2).sum().backward()
@@ -37,35 +40,71 @@ def sgd_step(params: Tensor, lr: float | Tensor) -> None:
     params.grad = None
 
 
-def descent_path(f: Callable[[Tensor], Tensor], x0: float, lr: float, steps: int) -> Tensor:
-    """Run `steps` steps of gradient descent on a one-variable function `f` from `x0`.
+class _Ticker:
+    """Silent for the first seconds of a long loop, then one line on stderr, rewritten at most once a second."""
 
-    Returns every position visited, start included (`steps + 1` values), as
-    float32. If a position overflows to infinity the path ends there, one
-    value short per missing step, instead of filling up with NaN.
+    def __init__(self, what: str, total: int, quiet_for: float = 5.0):
+        self.what, self.total, self.start = what, total, time.monotonic()
+        self.next, self.shown = self.start + quiet_for, False
+
+    def __call__(self, done: int) -> None:
+        now = time.monotonic()
+        if now >= self.next:
+            left = (now - self.start) / max(done, 1) * (self.total - done)
+            sys.stderr.write(f"\r{self.what}: step {done:,} of {self.total:,} ({done / self.total:.0%}), "
+                             f"about {left:,.0f} s left ")
+            self.next, self.shown = now + 1.0, True
+
+    def close(self) -> None:
+        if self.shown:
+            sys.stderr.write("\n")
+
+
+def descent_path(
+    f: Callable[[Tensor], Tensor], x0: float | Tensor, lr: float, steps: int, method: str = "gd",
+    beta: float = 0.9, beta2: float = 0.999,
+) -> Tensor:
+    """Every position that `steps` steps of descent on `f` visit from `x0`, start included.
+
+    `x0` is a number or a tensor of any shape; `f` maps it to one number. `method` is `"gd"` (`x -= lr * g`),
+    `"momentum"` (`v = beta * v + g; x -= lr * v`, as `torch.optim.SGD(momentum=beta)`) or `"adam"` (running
+    averages of `g` and `g²` with rates `beta` and `beta2`, bias-corrected, as `torch.optim.Adam`). Where a
+    position overflows to infinity the path ends, one row short per missing step. The path has `x0`'s dtype
+    (float32 for plain numbers).
 
     >>> descent_path(lambda x: x**2, -1.5, 0.1, 3)
     tensor([-1.5000, -1.2000, -0.9600, -0.7680])
     """
-    lr = check_lr(lr)
-    steps = _check_steps(steps)
-    if not math.isfinite(float(x0)):
-        raise ValueError(f"x0 must be a finite number, got {x0!r}")
-    x = torch.tensor(float(x0), requires_grad=True)
-    xs = [x.item()]
-    for _ in range(steps):
+    lr, steps = check_lr(lr), count(steps, "steps")
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    for name, b in (("beta", beta), ("beta2", beta2)):
+        if not 0 <= number(b, name) < 1:
+            raise ValueError(f"{name} must be in [0, 1), got {b!r}")
+    x = check_finite(as_float_tensor(x0, "x0"), "x0").detach().clone()
+    v, m = torch.zeros_like(x), torch.zeros_like(x)
+    path, tick = [x.clone()], _Ticker("descent_path", steps)
+    for t in range(1, steps + 1):
+        x.requires_grad_(True)
         y = f(x)
         if not isinstance(y, Tensor) or y.numel() != 1:
-            raise ValueError("f must return a single number (a scalar tensor)")
-        y.backward()
-        with torch.no_grad():
-            x -= lr * x.grad
-        x.grad = None
-        value = x.item()
-        if not math.isfinite(value):
+            raise ValueError("f must return a single number (a scalar tensor); add .sum() or .mean()")
+        (g,) = torch.autograd.grad(y, x)
+        x = x.detach()
+        if method == "gd":
+            x = x - lr * g
+        elif method == "momentum":
+            v = beta * v + g
+            x = x - lr * v
+        else:
+            m, v = beta * m + (1 - beta) * g, beta2 * v + (1 - beta2) * g * g
+            x = x - lr / (1 - beta**t) * m / ((v / (1 - beta2**t)).sqrt() + 1e-8)
+        if not bool(torch.isfinite(x).all()):
             break
-        xs.append(value)
-    return torch.tensor(xs)
+        path.append(x.clone())
+        tick(t)
+    tick.close()
+    return torch.stack(path)
 
 
 def first_within(xs: Tensor, target: float, tol: float) -> int | None:
@@ -74,20 +113,28 @@ def first_within(xs: Tensor, target: float, tol: float) -> int | None:
     >>> first_within(torch.tensor([4.0, 2.0, 0.5, 0.1]), 0.0, 1.0)
     2
     """
-    xs = as_float_tensor(xs, "xs")
-    if not (isinstance(tol, (int, float)) and tol > 0):
-        raise ValueError(f"tol must be a positive number, got {tol!r}")
-    inside = (xs.detach() - target).abs() < tol
+    inside = (as_float_tensor(xs, "xs").detach() - target).abs() < number(tol, "tol")
     if len(inside) == 0 or not bool(inside[-1]):
         return None
     outside = (~inside).nonzero()
     return 0 if len(outside) == 0 else int(outside[-1]) + 1
 
 
-def _check_steps(steps: int) -> int:
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"steps must be a positive integer, got {steps!r}")
-    return steps
+@dataclass(frozen=True)
+class Progress:
+    """What `fit`'s `stop_when` sees after each update: everything that has happened so far.
+
+    `losses[i]` is the training loss after `i` updates, so `losses[-1]` is the loss now; `val_losses` likewise on
+    the validation data (None without `val=`), and `best_val_step` the step where it was lowest. The lists are
+    the run's own record, growing as it goes: read them in the rule, copy them to keep them.
+    """
+
+    step: int
+    params: Tensor
+    losses: list[float]
+    grad_norm: float
+    val_losses: list[float] | None = None
+    best_val_step: int | None = None
 
 
 @dataclass
@@ -111,9 +158,24 @@ class FitResult:
         return self.stop_reason == "diverged"
 
     def __repr__(self) -> str:
-        p = ", ".join(f"{v:.4g}" for v in self.params.tolist())
-        loss = float(self.losses[-1])
-        return f"FitResult(steps={self.steps}, loss={loss:.6g}, params=[{p}], stop_reason={self.stop_reason!r})"
+        p = ", ".join(f"{v:.4g}" for v in self.params.reshape(-1).tolist())
+        return (f"FitResult(steps={self.steps}, loss={float(self.losses[-1]):.6g}, params=[{p}], "
+                f"stop_reason={self.stop_reason!r})")
+
+
+def _optimizer(optimizer, params: Tensor, lr, settings: dict):
+    if optimizer is None:
+        if settings:
+            raise TypeError(f"fit() got {', '.join(sorted(settings))}: not one of fit's arguments, and not an "
+                            "optimizer setting unless you also pass optimizer= (for example torch.optim.SGD)")
+        return None
+    if isinstance(lr, Tensor):
+        raise ValueError("per-parameter learning rates (a tensor lr) work with the plain step only")
+    known = set(inspect.signature(optimizer).parameters) - {"params", "lr"}
+    unknown = sorted(set(settings) - known)
+    if unknown:
+        raise TypeError(f"{optimizer.__name__} has no setting {unknown[0]!r}; its settings are {sorted(known)}")
+    return optimizer([params], lr=lr, **settings)
 
 
 def fit(
@@ -123,111 +185,87 @@ def fit(
     y: Tensor,
     lr: float | Tensor,
     steps: int = 1000,
-    loss_fn: Callable[[Tensor, Tensor], Tensor] = mse,
+    loss: Callable[[Tensor, Tensor], Tensor] = mse,
     optimizer: type[torch.optim.Optimizer] | None = None,
-    rel_tol: float | None = None,
-    grad_tol: float | None = None,
-    stop_when: Callable[[Tensor], bool] | None = None,
+    stop_when: Callable[[Progress], bool] | None = None,
     val: tuple[Tensor, Tensor] | None = None,
-    patience: int | None = None,
-    diverge_factor: float = 1e8,
-    **optimizer_kwargs,
+    **optimizer_settings,
 ) -> FitResult:
     """Fit `model(x, params)` to `y` by gradient descent and record every step.
 
-    The starting `params` are copied, never changed. Each step computes the
-    loss, its gradient and one update: the plain step `params -= lr * grad`
-    (`lr` may be a tensor of per-parameter rates), or `optimizer(params, lr=lr,
-    **optimizer_kwargs)` from `torch.optim`. It stops at the first rule that fires:
+    The starting `params` are copied, never changed. Each step computes the loss, its gradient and one update: the
+    plain step `params -= lr * grad` (`lr` may be a tensor of per-parameter rates), or `optimizer(params, lr=lr,
+    **optimizer_settings)` from `torch.optim`. It stops at the first of:
 
     - `'steps'`: `steps` updates were made;
-    - `'rel_tol'`: the loss fell by less than `rel_tol` of itself in one step;
-    - `'grad_tol'`: the gradient's norm fell below `grad_tol`;
-    - `'stop_when'`: `stop_when(params)` returned True;
-    - `'early_stop'`: the loss on `val = (x_val, y_val)` has not improved for `patience` steps;
-    - `'diverged'`: the loss became NaN/inf or grew `diverge_factor`-fold; the
-      message suggests a smaller learning rate.
+    - `'stop_when'`: `stop_when(progress)` returned True after an update (`progress` is a `Progress`);
+    - `'diverged'`: the loss became NaN or infinite, grew a hundred-million-fold, or ended above its start and
+      still growing; the message suggests a smaller learning rate;
+    - `'overflow'`: the very first loss was already infinite (the start, or the data, is too large for float32).
 
-    `losses[i]` and `history[i]` are the loss and the parameters before update
-    `i + 1`, so `history[0]` is the start and `losses[-1]` is the loss of the
-    final `params`.
+    `losses[i]` and `history[i]` are the loss and the parameters after `i` updates; `val=(x_val, y_val)` records
+    the loss on that data too. A run that goes on for more than a few seconds reports its progress on stderr.
 
     >>> x = torch.arange(4.0); y = 2 * x + 1
     >>> r = fit(lambda x, p: p[0] * x + p[1], torch.zeros(2), x, y, lr=0.05, steps=2000)
     >>> r.params.round(decimals=3), r.stop_reason
     (tensor([2., 1.]), 'steps')
     """
-    x = check_finite(as_float_tensor(x, "x"), "x")
-    y = check_finite(as_float_tensor(y, "y"), "y")
+    x, y = (check_finite(as_float_tensor(v, n), n) for v, n in ((x, "x"), (y, "y")))
     if x.shape[:1] != y.shape[:1]:
-        rows = [v.shape[0] if v.ndim else 0 for v in (x, y)]
-        raise ValueError(f"x has {rows[0]} rows but y has {rows[1]}; they must pair up")
+        raise ValueError(f"x has {len(x) if x.ndim else 0} rows but y has {len(y) if y.ndim else 0}; they must pair up")
     p = check_finite(as_float_tensor(params, "params"), "params").detach().clone().requires_grad_()
-    lr_value = check_lr(lr)
-    if isinstance(lr_value, Tensor):
-        check_same_shape(lr_value, p, "lr", "params")
-        if optimizer is not None:
-            raise ValueError("per-parameter learning rates (a tensor lr) work with the plain step only")
-    steps = _check_steps(steps)
-    if (val is None) != (patience is None):
-        raise ValueError("early stopping needs both val=(x_val, y_val) and patience")
+    check_same_dtype(x, p, "x", "params")
+    lr, steps = check_lr(lr), count(steps, "steps")
+    if isinstance(lr, Tensor):
+        check_same_shape(lr, p, "lr", "params")
     if val is not None:
         xv, yv = (check_finite(as_float_tensor(v, n), n) for v, n in zip(val, ("x_val", "y_val"), strict=True))
-    opt = optimizer([p], lr=lr_value, **optimizer_kwargs) if optimizer is not None else None
+    opt = _optimizer(optimizer, p, lr, optimizer_settings)
 
-    history, losses, val_losses = [p.detach().clone()], [], []
-    reason, message = "steps", f"made all {steps} steps"
-    first = best_val = None
-    since_best = 0
+    history, losses, val_losses = [p.detach().clone()], [], [] if val is not None else None
+    reason, message, best_val, tick = "steps", f"made all {steps} steps", 0, _Ticker("fit", steps)
     for i in range(steps + 1):
-        loss = loss_fn(model(x, p), y)
-        lv = loss.item()
-        losses.append(lv)
-        if first is None:
-            first = lv
-        if not math.isfinite(lv) or lv > diverge_factor * max(first, 1e-12):
-            reason = "diverged"
-            message = (
-                f"the loss grew from {first:.4g} to {lv:.4g} by step {i}: the learning rate is too large "
-                f"for this problem; try a smaller one (for example a tenth of it)"
-            )
+        value = loss(model(x, p), y)
+        losses.append(value.item())
+        if not math.isfinite(losses[-1]) or losses[-1] > 1e8 * max(losses[0], 1e-12):
+            reason = "overflow" if i == 0 else "diverged"
+            message = (f"the loss at the start is {losses[0]:.4g}: the starting parameters (largest "
+                       f"{float(p.detach().abs().max()):.3g}) or the data are too large for float32; start nearer, "
+                       "or rescale the data" if i == 0 else
+                       f"the loss grew from {losses[0]:.4g} to {losses[-1]:.4g} by step {i}: the learning rate is too "
+                       "large for this problem; try a smaller one (for example a tenth of it)")
             break
         if val is not None:
             with torch.no_grad():
-                vl = loss_fn(model(xv, p), yv).item()
-            val_losses.append(vl)
-            if best_val is None or vl < best_val:
-                best_val, since_best = vl, 0
-            else:
-                since_best += 1
-                if since_best >= patience:
-                    reason, message = "early_stop", f"validation loss has not improved for {patience} steps"
-                    break
-        if i > 0 and rel_tol is not None and (losses[-2] - lv) < rel_tol * abs(losses[-2]):
-            reason, message = "rel_tol", f"the loss fell by less than {rel_tol:g} of itself in one step"
-            break
-        if stop_when is not None and i > 0 and stop_when(p.detach()):
-            reason, message = "stop_when", "stop_when(params) returned True"
-            break
+                val_losses.append(loss(model(xv, p), yv).item())
+            best_val = i if val_losses[-1] < val_losses[best_val] else best_val
         if i == steps:
+            if i > 0 and losses[-1] > losses[0] and losses[-1] > losses[-2]:
+                reason = "diverged"
+                message = (f"the loss grew from {losses[0]:.4g} to {losses[-1]:.4g} in {steps} steps and is still "
+                           "growing: the learning rate is too large for this problem; try a smaller one")
             break
-        loss.backward()
-        if grad_tol is not None and float(p.grad.norm()) < grad_tol:
-            reason, message = "grad_tol", f"the gradient's norm fell below {grad_tol:g}"
+        value.backward()
+        if stop_when is not None and i > 0 and stop_when(Progress(
+                i, history[-1], losses, float(p.grad.norm()), val_losses, best_val if val is not None else None)):
+            reason, message = "stop_when", f"stop_when returned True after step {i}"
             break
         if opt is None:
-            sgd_step(p, lr_value)
+            with torch.no_grad():
+                p -= lr * p.grad
+            p.grad = None
         else:
             opt.step()
             opt.zero_grad(set_to_none=True)
         history.append(p.detach().clone())
-    # Every exit leaves one loss per recorded set of parameters (and one validation loss each, except for the
-    # diverged last one, which is not worth evaluating).
+        tick(i + 1)
+    tick.close()
     return FitResult(
         params=history[-1],
-        losses=torch.tensor(losses),
+        losses=torch.tensor(losses[: len(history)]),
         history=torch.stack(history),
         stop_reason=reason,
         message=message,
-        val_losses=torch.tensor(val_losses) if val is not None else None,
+        val_losses=torch.tensor(val_losses[: len(history)]) if val is not None else None,
     )

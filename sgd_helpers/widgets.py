@@ -147,7 +147,7 @@ def _log_slider(value: float, lo: float, hi: float, description: str) -> widgets
 
 
 def descent_explorer(
-    f: Callable[[torch.Tensor], torch.Tensor] = lambda x: x**2, lr: float = 0.1, x0: float = -1.5, steps: int = 10
+    f: Callable[[torch.Tensor], torch.Tensor] = lambda x: x**2, x0: float = -1.5, lr: float = 0.1, steps: int = 10
 ) -> Explorer:
     """Gradient descent on a curve: learning rate, start and number of steps on sliders.
 
@@ -187,7 +187,7 @@ def coaster_explorer(
     speed: torch.Tensor,
     lr: float = 1e-5,
     steps: int = 10,
-    init: tuple[float, float, float] = (-0.8, -0.8, 1.4),
+    start: tuple[float, float, float] = (-0.8, -0.8, 1.4),
 ) -> Explorer:
     """The roller-coaster fit: learning rate, number of steps and the starting quadratic on sliders.
 
@@ -200,7 +200,7 @@ def coaster_explorer(
     """
 
     def draw(fig: Figure, lr: float, steps: int, a: float, b: float, c: float) -> tuple[str, bool]:
-        run = fit(quadratic, torch.tensor([a, b, c]), time, speed, lr=lr, steps=steps, diverge_factor=1e4)
+        run = fit(quadratic, torch.tensor([a, b, c]), time, speed, lr=lr, steps=steps)
         left, right = fig.subplots(1, 2)
         show_preds(quadratic(time, run.params).clamp(-1e4, 1e4), time, speed, ax=left)
         finite = run.losses[torch.isfinite(run.losses)]
@@ -215,19 +215,19 @@ def coaster_explorer(
 
     time, speed = (check_finite(as_float_tensor(v, n), n) for v, n in ((time, "time"), (speed, "speed")))
     check_same_shape(time, speed, "time", "speed")
-    if len(init) != 3:
-        raise ValueError(f"init must be three numbers (a, b, c), got {len(init)}")
-    for name, value, (lo, hi) in zip("abc", init, [(-2, 2), (-20, 20), (-50, 100)], strict=True):
-        _check_start(f"init {name}", value, lo, hi)
+    if len(start) != 3:
+        raise ValueError(f"start must be three numbers (a, b, c), got {len(start)}")
+    for name, value, (lo, hi) in zip("abc", start, [(-2, 2), (-20, 20), (-50, 100)], strict=True):
+        _check_start(f"start {name}", value, lo, hi)
     _check_start("steps", steps, 1, 200)
     return Explorer(
         draw,
         margins={"left": 0.08, "right": 0.98, "bottom": 0.16, "top": 0.9, "wspace": 0.22},
         lr=_log_slider(lr, 1e-7, 1e-3, "lr"),
         steps=widgets.IntSlider(value=steps, min=1, max=200, description="steps"),
-        a=widgets.FloatSlider(value=init[0], min=-2, max=2, step=0.0001, description="start a"),
-        b=widgets.FloatSlider(value=init[1], min=-20, max=20, step=0.0001, description="start b"),
-        c=widgets.FloatSlider(value=init[2], min=-50, max=100, step=0.0001, description="start c"),
+        a=widgets.FloatSlider(value=start[0], min=-2, max=2, step=0.0001, description="start a"),
+        b=widgets.FloatSlider(value=start[1], min=-20, max=20, step=0.0001, description="start b"),
+        c=widgets.FloatSlider(value=start[2], min=-50, max=100, step=0.0001, description="start c"),
     )
 
 
@@ -253,10 +253,10 @@ def scaling_explorer(
 
     def draw(fig: Figure, scale: float, lr: float, steps: int) -> tuple[str, bool]:
         xs = x / scale
-        limit = max_stable_lr(xs, 2, "sse")
+        limit = max_stable_lr(xs, 2, sse)
         # the same quadratic, written in the scaled input: a' = a s², b' = b s, c' = c
         p0 = torch.tensor([start[0] * scale**2, start[1] * scale, start[2]])
-        run = fit(polynomial, p0, xs, y, lr=lr, steps=steps, loss_fn=sse, diverge_factor=1e6)
+        run = fit(polynomial, p0, xs, y, lr=lr, steps=steps, loss=sse)
         cs = run.history[:, 2].tolist()
         left, right = fig.subplots(1, 2)
         finite = run.losses[torch.isfinite(run.losses)]

@@ -33,12 +33,16 @@ def bce(scores, targets):
     return -(targets * p.log() + (1 - targets) * (1 - p).log()).mean()
 
 
-def stop_relative(curve):
-    return next((s for s in range(50, len(curve)) if (curve[s - 50] - curve[s]) / curve[s - 50] < 1e-3), len(curve) - 1)
+def stop_relative(h):  # a stopping rule for fit's stop_when
+    return h.step >= 50 and (h.losses[-51] - h.losses[-1]) / h.losses[-51] < 1e-3
 
 
-def stop_absolute(curve):
-    return next((s for s in range(50, len(curve)) if curve[s - 50] - curve[s] < 1e-3), len(curve) - 1)
+def stop_absolute(h):
+    return h.step >= 50 and h.losses[-51] - h.losses[-1] < 1e-3
+
+
+def stop_late(h):
+    return h.step >= 51 and (h.losses[-52] - h.losses[-2]) / h.losses[-52] < 1e-3
 
 
 # exercise: (a right answer, [(a plausible wrong answer, words its hint must contain), ...])
@@ -56,7 +60,7 @@ CASES = {
     "04.1": (14, [(20, "one is lower"), (10, "one is lower")]),
     "04.2": (41 * 6.919e-7, [(6.919e-7, "SSE's limit"), (6.919e-7 / 41, "41 times larger")]),
     "04.3": (stop_relative, [(stop_absolute, "absolute improvement"),
-                             (lambda c: stop_relative(c) + 1, "one step late")]),
+                             (stop_late, "one step late")]),
     "05.1": (2.0, [(4.0, "square root"), (0.5, "upside down")]),
     "05.2": (10.0, [(0.9, "how much of v is kept"), (1.9, "after two steps")]),
     "05.3": (momentum, [(averaged_momentum, "decayed sum"), (lambda p, v, g, lr, b: (p - lr * g, v), "plain gradient"),

@@ -44,8 +44,7 @@ def test_constraints_pin_every_requirement_within_its_range(extra):
         assert req.specifier.contains(PINS[name]), f"constraints.txt pins {name}=={PINS[name]}, outside {req}"
 
 
-def test_torch_pin_is_the_local_cpu_build_and_nothing_from_cuda():
-    assert PINS["torch"] == Version("2.13.0")
+def test_nothing_from_cuda_is_pinned():
     assert not [n for n in PINS if n.startswith(("nvidia-", "triton", "cuda"))]
 
 

@@ -1,6 +1,12 @@
-"""The project's own tools: the output normaliser behind `make outputs`/`make reproduce`, and the benchmark."""
+"""The project's own tools: the output normaliser and runner behind `make outputs`/`make reproduce`, the environment
+maker behind every make target, and the benchmark."""
+
+import platform
+import subprocess
+from pathlib import Path
 
 import bench
+import env
 import nbformat
 import pytest
 import run_notebooks
@@ -46,7 +52,6 @@ def test_normalise_is_idempotent():
 def test_bench_measures_fit_and_explorers():
     fit = bench.bench_fit(steps=30, repeat=1)
     assert fit["fit_us_per_step"] > 0 and fit["bare_us_per_step"] > 0
-    assert fit["ratio"] == pytest.approx(fit["fit_us_per_step"] / fit["bare_us_per_step"])
     widgets = bench.bench_widgets(updates=2)
     assert set(widgets) == {"descent_explorer", "coaster_explorer", "scaling_explorer"}
     assert all(r["median_ms"] > 0 for r in widgets.values())
@@ -65,3 +70,68 @@ def test_the_reproduction_check_ignores_only_the_python_patch_release():
     assert other_python != stored and comparable(other_python) == comparable(stored)
     nb.cells[4].outputs[1]["data"]["text/plain"] = "{-1.5: -3.0}"
     assert comparable(nbf.writes(nb)) != comparable(stored)
+
+
+def test_a_failing_notebook_is_named_with_its_cell_first(tmp_path):
+    path = tmp_path / "07_broken.ipynb"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1"),
+                                         nbformat.v4.new_code_cell("def f():\n    return 1 / 0\n\n\nf()")])
+    nbformat.write(nb, path)
+    message, ok = run_notebooks._one(path, check=False)
+    assert not ok
+    first = message.splitlines()[0]
+    assert first == "07_broken.ipynb, cell 1 ('def f():'...): ZeroDivisionError: division by zero"
+    assert len(message.splitlines()) < 20 and "\x1b[" not in message
+    assert nbformat.read(path, as_version=4) == nb  # nothing written
+
+
+def test_outputs_keep_their_figures_whatever_mplbackend_says(tmp_path, monkeypatch):
+    path = tmp_path / "01_figure.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "import matplotlib.pyplot as plt\nplt.plot([1, 2])\nplt.show()")]), path)
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    assert run_notebooks.main([str(path)]) == 0
+    (cell,) = nbformat.read(path, as_version=4).cells
+    assert any("image/png" in o.get("data", {}) for o in cell.outputs)
+
+
+class FakeVenv:
+    """Stands in for the venv and pip: records what env.ensure does, without installing anything."""
+
+    def __init__(self, monkeypatch, found):
+        self.calls, self.found = [], found
+        monkeypatch.setattr(env, "version", lambda python: self.found)
+        monkeypatch.setattr(env.venv, "create", lambda target, with_pip: self.calls.append("create"))
+        monkeypatch.setattr(env.shutil, "rmtree", lambda target, ignore_errors: self.calls.append("remove"))
+        monkeypatch.setattr(env.subprocess, "run", lambda cmd, check: self.calls.append("pip install"))
+
+
+@pytest.mark.parametrize("found, stamp, given, expected", [
+    (platform.python_version(), "same", False, []),
+    (None, "same", False, ["remove", "create", "pip install"]),  # half made: no Python, or no pip
+    (platform.python_version(), "old", False, ["pip install"]),  # pyproject or constraints changed
+    (platform.python_version(), None, False, ["pip install"]),  # an install was interrupted
+    ("3.9.0", "same", False, []),  # made by another Python, and no PYTHON= asked for this one
+    ("3.9.0", "same", True, ["remove", "create", "pip install"]),  # make PYTHON=... asked for this one
+], ids=["up to date", "half made", "inputs changed", "install interrupted", "other python kept",
+        "other python replaced"])
+def test_env_repairs_and_updates_what_it_must_and_nothing_else(tmp_path, monkeypatch, found, stamp, given, expected):
+    fake = FakeVenv(monkeypatch, found)
+    if stamp is not None:
+        (tmp_path / ".installed").write_text(env.wanted() if stamp == "same" else "0123\n")
+    said = env.ensure(tmp_path, python_given=given)
+    assert fake.calls == expected and said == ("up to date" if not expected else "installed")
+    if expected:
+        assert (tmp_path / ".installed").read_text() == env.wanted()
+
+
+def test_env_version_tells_a_working_venv_from_a_broken_one(tmp_path):
+    import sys
+
+    assert env.version(Path(sys.executable)) == platform.python_version()
+    assert env.version(tmp_path / "bin" / "python") is None
+    broken = tmp_path / "python"
+    broken.write_text("#!/bin/sh\nexit 1\n")
+    broken.chmod(0o755)
+    assert env.version(broken) is None
+    assert subprocess.run([sys.executable, "-c", "import pip"]).returncode == 0

@@ -1,42 +1,106 @@
-"""The step and the fit loop against torch.optim, hand-computed sequences and least squares."""
+"""The steps, paths and the fit loop against torch.optim, closed forms and least squares."""
 
+import numpy as np
 import pytest
 import torch
 
-from sgd_helpers import descent_path, first_within, fit, least_squares, mse, polynomial, quadratic, sgd_step, sse
-from sgd_helpers.data import roller_coaster
+import sgd_helpers.training as training
+from sgd_helpers import (
+    Progress,
+    descent_path,
+    first_within,
+    fit,
+    least_squares,
+    mse,
+    polynomial,
+    quadratic,
+    roller_coaster,
+    sgd_step,
+    sse,
+)
+
+T, Y = roller_coaster()
+X = (T - 9.5) / 9.5  # centred and scaled: plain GD converges in a few thousand steps
 
 
 def test_sgd_step_equals_torch_optim_sgd():
-    t, y = roller_coaster()
     p1 = torch.tensor([-0.7, -0.7, 1.3], requires_grad=True)
     p2 = p1.detach().clone().requires_grad_()
-    mse(quadratic(t, p1), y).backward()
+    mse(quadratic(T, p1), Y).backward()
     sgd_step(p1, 1e-5)
     opt = torch.optim.SGD([p2], lr=1e-5)
-    mse(quadratic(t, p2), y).backward()
+    mse(quadratic(T, p2), Y).backward()
     opt.step()
     # torch.optim fuses the multiply-add, so the two agree to float32 rounding, not bit for bit
     torch.testing.assert_close(p1, p2, rtol=2e-7, atol=0)
     assert p1.grad is None
 
 
-def test_sgd_step_without_gradient_says_so():
-    with pytest.raises(ValueError, match="backward"):
-        sgd_step(torch.zeros(2, requires_grad=True), 0.1)
-
-
 @pytest.mark.parametrize("lr", [0.01, 0.1, 0.5, 0.75, 0.99])
 def test_descent_path_on_x_squared_is_the_geometric_sequence(lr):
     # one step maps x to x - lr * 2x = (1 - 2 lr) x
-    xs = descent_path(lambda x: x**2, -1.5, lr, 20)
     expected = torch.tensor([-1.5 * (1 - 2 * lr) ** k for k in range(21)])
-    torch.testing.assert_close(xs, expected, rtol=1e-5, atol=1e-7)
+    torch.testing.assert_close(descent_path(lambda x: x**2, -1.5, lr, 20), expected, rtol=1e-5, atol=1e-7)
 
 
 def test_descent_path_stops_where_it_overflows():
     xs = descent_path(lambda x: x**2, -1.5, 50.0, 100)
     assert 1 < len(xs) < 101 and bool(torch.isfinite(xs).all())
+
+
+def _torch_path(f, start, optimizer, steps, **settings):
+    p = torch.as_tensor(start).clone().requires_grad_()
+    opt, path = optimizer([p], **settings), [p.detach().clone()]
+    for _ in range(steps):
+        opt.zero_grad()
+        f(p).backward()
+        opt.step()
+        path.append(p.detach().clone())
+    return torch.stack(path)
+
+
+def _valley(p):  # a stretched, tilted bowl
+    return 0.5 * (p[0] + 0.5 * p[1]) ** 2 + 12 * (p[1] - 0.3 * p[0]) ** 2
+
+
+def _two_dips(p):  # not a bowl: two minima and a ridge
+    return (p**4 - 2 * p**2 + 0.3 * p).sum()
+
+
+@pytest.mark.parametrize("f", [_valley, _two_dips], ids=["bowl", "two minima"])
+@pytest.mark.parametrize("beta", [0.5, 0.9, 0.99])
+def test_momentum_path_is_torch_optim_sgd_with_momentum(f, beta):
+    # in float64: near a minimum momentum and Adam amplify float32's rounding into visibly different paths
+    start = torch.tensor([1.5, -1.0], dtype=torch.float64)
+    ours = descent_path(f, start, 0.01, 150, method="momentum", beta=beta)
+    oracle = _torch_path(f, start, torch.optim.SGD, 150, lr=0.01, momentum=beta)
+    torch.testing.assert_close(ours, oracle, rtol=1e-9, atol=1e-9)
+
+
+@pytest.mark.parametrize("f", [_valley, _two_dips], ids=["bowl", "two minima"])
+@pytest.mark.parametrize("betas", [(0.9, 0.999), (0.5, 0.9)])
+def test_adam_path_is_torch_optim_adam(f, betas):
+    start = torch.tensor([1.5, -1.0], dtype=torch.float64)
+    ours = descent_path(f, start, 0.05, 150, method="adam", beta=betas[0], beta2=betas[1])
+    oracle = _torch_path(f, start, torch.optim.Adam, 150, lr=0.05, betas=betas)
+    torch.testing.assert_close(ours, oracle, rtol=1e-9, atol=1e-9)
+
+
+@pytest.mark.parametrize("method, optimizer, settings", [("momentum", torch.optim.SGD, {"momentum": 0.9}),
+                                                         ("adam", torch.optim.Adam, {})])
+def test_float32_paths_follow_torch_optim_on_a_bowl(method, optimizer, settings):
+    ours = descent_path(_valley, torch.tensor([1.5, -1.0]), 0.01, 100, method=method)
+    oracle = _torch_path(_valley, torch.tensor([1.5, -1.0]), optimizer, 100, lr=0.01, **settings)
+    assert ours.dtype == torch.float32
+    torch.testing.assert_close(ours, oracle, rtol=1e-5, atol=1e-6)
+
+
+def test_momentum_steps_on_a_steady_slope_approach_lr_over_one_minus_beta():
+    # a constant gradient g: the step after k updates is lr * g * (1 + beta + ... + beta^(k-1))
+    path = descent_path(lambda p: 3.0 * p.sum(), torch.zeros(1), 0.1, 200, method="momentum", beta=0.9)
+    steps = (path[:-1] - path[1:])[:, 0]
+    torch.testing.assert_close(steps[-1], torch.tensor(0.1 * 3.0 / (1 - 0.9)), rtol=1e-5, atol=0)
+    torch.testing.assert_close(steps[:5], torch.tensor([0.3 * sum(0.9**j for j in range(k + 1)) for k in range(5)]))
 
 
 def test_first_within():
@@ -46,111 +110,140 @@ def test_first_within():
 
 
 def test_fit_reaches_the_least_squares_answer():
-    t, y = roller_coaster()
-    # Centre and scale time so plain GD converges in a few thousand steps.
-    x = (t - 9.5) / 9.5
-    r = fit(quadratic, torch.zeros(3), x, y, lr=0.2, steps=5000)
-    torch.testing.assert_close(r.params, least_squares(x, y, 2), rtol=1e-4, atol=1e-3)
+    r = fit(quadratic, torch.zeros(3), X, Y, lr=0.2, steps=5000)
+    torch.testing.assert_close(r.params, least_squares(X, Y, 2), rtol=1e-4, atol=1e-3)
     assert r.stop_reason == "steps" and r.steps == 5000
 
 
 def test_fit_records_losses_of_the_recorded_params_and_leaves_start_alone():
-    t, y = roller_coaster()
     start = torch.tensor([1.0, 2.0, 3.0])
-    r = fit(quadratic, start, t, y, lr=1e-5, steps=10)
+    r = fit(quadratic, start, T, Y, lr=1e-5, steps=np.int64(10))  # numpy's integers are whole numbers too
     assert start.tolist() == [1.0, 2.0, 3.0] and not start.requires_grad
     assert r.history.shape == (11, 3) and r.losses.shape == (11,)
     for p, loss in zip(r.history, r.losses, strict=True):
-        assert float(mse(quadratic(t, p), y)) == pytest.approx(float(loss), rel=1e-6)
+        assert float(mse(quadratic(T, p), Y)) == pytest.approx(float(loss), rel=1e-6)
     torch.testing.assert_close(r.history[-1], r.params)
 
 
 def test_fit_plain_step_equals_torch_optim_sgd_loop():
-    t, y = roller_coaster()
-    r = fit(quadratic, torch.tensor([1.0, 2.0, 3.0]), t, y, lr=1e-5, steps=50)
-    p = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
-    opt = torch.optim.SGD([p], lr=1e-5)
-    for _ in range(50):
-        mse(quadratic(t, p), y).backward()
-        opt.step()
-        opt.zero_grad()
-    torch.testing.assert_close(r.params, p.detach(), rtol=1e-6, atol=0)
+    r = fit(quadratic, torch.tensor([1.0, 2.0, 3.0]), T, Y, lr=1e-5, steps=50)
+    oracle = _torch_path(lambda p: mse(quadratic(T, p), Y), [1.0, 2.0, 3.0], torch.optim.SGD, 50, lr=1e-5)
+    torch.testing.assert_close(r.history, oracle, rtol=1e-5, atol=0)
 
 
 @pytest.mark.parametrize(
-    "optimizer, kwargs",
+    "optimizer, settings",
     [(torch.optim.SGD, {"momentum": 0.9}), (torch.optim.Adam, {}), (torch.optim.Adam, {"betas": (0.8, 0.99)})],
 )
-def test_fit_with_torch_optimizers_equals_their_own_loop(optimizer, kwargs):
-    t, y = roller_coaster()
-    r = fit(quadratic, torch.ones(3), t, y, lr=1e-3 if optimizer is torch.optim.Adam else 1e-6, steps=40,
-            optimizer=optimizer, **kwargs)
-    p = torch.ones(3, requires_grad=True)
-    opt = optimizer([p], lr=1e-3 if optimizer is torch.optim.Adam else 1e-6, **kwargs)
-    for _ in range(40):
-        opt.zero_grad()
-        mse(quadratic(t, p), y).backward()
-        opt.step()
-    torch.testing.assert_close(r.params, p.detach(), rtol=0, atol=0)
+def test_fit_with_torch_optimizers_equals_their_own_loop(optimizer, settings):
+    lr = 1e-3 if optimizer is torch.optim.Adam else 1e-6
+    r = fit(quadratic, torch.ones(3), T, Y, lr=lr, steps=40, optimizer=optimizer, **settings)
+    oracle = _torch_path(lambda p: mse(quadratic(T, p), Y), [1.0, 1.0, 1.0], optimizer, 40, lr=lr, **settings)
+    torch.testing.assert_close(r.history, oracle, rtol=0, atol=0)
 
 
 def test_fit_per_parameter_learning_rates():
-    t, y = roller_coaster()
     lr = torch.tensor([1e-5, 1e-3, 1e-1])
-    r = fit(quadratic, torch.zeros(3), t, y, lr=lr, steps=3)
+    r = fit(quadratic, torch.zeros(3), T, Y, lr=lr, steps=3)
     p = torch.zeros(3, requires_grad=True)
     for _ in range(3):
-        mse(quadratic(t, p), y).backward()
+        mse(quadratic(T, p), Y).backward()
         with torch.no_grad():
             p -= lr * p.grad
         p.grad = None
     torch.testing.assert_close(r.params, p.detach())
 
 
-def test_fit_stop_rules_each_fire_with_their_reason():
-    t, y = roller_coaster()
-    x = (t - 9.5) / 9.5
-    assert fit(quadratic, torch.zeros(3), x, y, lr=0.2, steps=100000, rel_tol=1e-6).stop_reason == "rel_tol"
-    r = fit(quadratic, torch.zeros(3), x, y, lr=0.2, steps=100000, grad_tol=1e-2)
-    assert r.stop_reason == "grad_tol" and r.steps < 100000
-    r = fit(quadratic, torch.zeros(3), x, y, lr=0.2, steps=100000, stop_when=lambda p: p[0] > 30)
-    assert r.stop_reason == "stop_when" and r.params[0] > 30 and r.history[-2][0] <= 30
+def test_stop_when_sees_the_run_so_far_after_each_update():
+    seen = []
+
+    def rule(h):
+        seen.append((h, list(h.losses)))  # the lists grow with the run: copy what you keep
+        return h.step == 7
+
+    r = fit(quadratic, torch.zeros(3), X, Y, lr=0.2, steps=20, stop_when=rule)
+    assert r.stop_reason == "stop_when" and r.steps == 7 and [h.step for h, _ in seen] == list(range(1, 8))
+    for h, losses in seen:
+        assert losses == r.losses[: h.step + 1].tolist() and torch.equal(h.params, r.history[h.step])
+        p = r.history[h.step].clone().requires_grad_()
+        mse(quadratic(X, p), Y).backward()  # the gradient's length where the rule is asked
+        assert h.grad_norm == pytest.approx(float(p.grad.norm()), rel=1e-6)
 
 
-def test_fit_early_stopping_on_validation_loss():
-    t, y = roller_coaster(n=20, noise=3.0)
-    x = (t - 9.5) / 9.5
+def test_stopping_rules_written_as_one_line_each():
+    relative = fit(quadratic, torch.zeros(3), X, Y, lr=0.2, steps=10**5,
+                   stop_when=lambda h: h.losses[-2] - h.losses[-1] < 1e-6 * h.losses[-2])
+    losses = relative.losses
+    assert losses[-2] - losses[-1] < 1e-6 * losses[-2] and ((losses[:-2] - losses[1:-1]) >= 1e-6 * losses[:-2]).all()
+    small = fit(quadratic, torch.zeros(3), X, Y, lr=0.2, steps=10**5, stop_when=lambda h: h.grad_norm < 1e-2)
+    assert small.stop_reason == "stop_when" and small.steps < 10**5
+
+
+def test_early_stopping_with_validation_data():
     # A degree-5 polynomial on every other point overfits; validation on the rest stops it.
-    r = fit(polynomial, torch.zeros(6), x[::2], y[::2], lr=0.3, steps=200000, val=(x[1::2], y[1::2]), patience=50)
-    assert r.stop_reason == "early_stop"
+    r = fit(polynomial, torch.zeros(6), X[::2], Y[::2], lr=0.3, steps=200000, val=(X[1::2], Y[1::2]),
+            stop_when=lambda h: h.step - h.best_val_step >= 50)
     best = int(r.val_losses.argmin())
-    assert r.steps == best + 50 and len(r.val_losses) == r.steps + 1
+    assert r.stop_reason == "stop_when" and r.steps == best + 50 and len(r.val_losses) == r.steps + 1
+    assert float(r.val_losses[best]) == pytest.approx(float(mse(polynomial(X[1::2], r.history[best]), Y[1::2])))
 
 
 def test_fit_stops_on_divergence_and_suggests_a_smaller_learning_rate():
-    t, y = roller_coaster()
-    r = fit(quadratic, torch.zeros(3), t, y, lr=1e-3, steps=1000)
+    r = fit(quadratic, torch.zeros(3), T, Y, lr=1e-3, steps=1000)
     assert r.diverged and r.steps < 1000
     assert "learning rate is too large" in r.message and "smaller" in r.message
     assert "diverged" in repr(r)
 
 
+def test_a_run_that_ends_above_its_start_and_still_growing_diverged():
+    # just past the limit (3.54e-5), ten steps: the loss is far above the start, though not 1e8 times
+    r = fit(quadratic, torch.tensor([-0.7658, -0.7506, 1.3525]), T, Y, lr=4e-5, steps=10)
+    assert r.diverged and r.steps == 10 and "still growing" in r.message
+    assert r.losses[-1] > r.losses[0] and r.losses[-1] > r.losses[-2]
+    assert not fit(quadratic, torch.zeros(3), T, Y, lr=3e-5, steps=10).diverged
+
+
+def test_a_start_that_overflows_float32_says_so():
+    r = fit(quadratic, torch.full((3,), 1e20), T, Y, lr=1e-5, steps=10)
+    assert r.stop_reason == "overflow" and r.steps == 0 and not r.diverged
+    assert "start" in r.message and "1e+20" in r.message and "learning rate" not in r.message
+
+
 def test_fit_with_sse():
-    t, y = roller_coaster()
-    a = fit(quadratic, torch.ones(3), t, y, lr=2e-5 / 20, steps=30, loss_fn=sse)
-    b = fit(quadratic, torch.ones(3), t, y, lr=2e-5, steps=30, loss_fn=mse)
+    a = fit(quadratic, torch.ones(3), T, Y, lr=2e-5 / 20, steps=30, loss=sse)
+    b = fit(quadratic, torch.ones(3), T, Y, lr=2e-5, steps=30, loss=mse)
     torch.testing.assert_close(a.params, b.params, rtol=1e-5, atol=1e-6)
 
 
 def test_fit_records_one_loss_per_parameter_set_on_every_exit():
-    t, y = roller_coaster()
-    x = (t - 9.5) / 9.5
     runs = [
-        fit(quadratic, torch.zeros(3), x, y, lr=0.2, steps=50),
-        fit(quadratic, torch.zeros(3), x, y, lr=0.2, steps=10**5, rel_tol=1e-6),
-        fit(quadratic, torch.zeros(3), x, y, lr=0.2, steps=10**5, grad_tol=1e-2),
-        fit(quadratic, torch.zeros(3), t, y, lr=1e-3, steps=1000),  # diverges
+        fit(quadratic, torch.zeros(3), X, Y, lr=0.2, steps=50),
+        fit(quadratic, torch.zeros(3), X, Y, lr=0.2, steps=10**5, stop_when=lambda h: h.grad_norm < 1e-2),
+        fit(quadratic, torch.zeros(3), T, Y, lr=1e-3, steps=1000),  # diverges
+        fit(quadratic, torch.full((3,), 1e20), T, Y, lr=1e-5, steps=10),  # overflows
     ]
     for r in runs:
         assert len(r.losses) == len(r.history) and torch.equal(r.params, r.history[-1])
-    assert runs[-1].diverged
+
+
+def test_fit_result_repr_with_any_shape_of_params():
+    r = fit(lambda x, p: p * x, torch.tensor(0.5), X, Y, lr=0.1, steps=3)
+    assert repr(r).startswith("FitResult(steps=3, loss=") and "params=[" in repr(r)
+
+
+def test_long_runs_show_progress_on_stderr(monkeypatch, capsys):
+    monkeypatch.setattr(training._Ticker.__init__, "__defaults__", (0.0,))  # report from the first step
+    fit(quadratic, torch.zeros(3), X, Y, lr=0.2, steps=3)
+    descent_path(lambda x: x**2, 1.0, 0.1, 3)
+    err = capsys.readouterr().err
+    assert "fit: step 1 of 3" in err and "descent_path: step 1 of 3" in err and err.endswith("\n")
+
+
+def test_short_runs_are_silent(capsys):
+    fit(quadratic, torch.zeros(3), X, Y, lr=0.2, steps=100)
+    assert capsys.readouterr().err == ""
+
+
+def test_progress_is_what_a_rule_needs():
+    h = Progress(step=3, params=torch.zeros(2), losses=[4.0, 2.0, 1.0, 0.5], grad_norm=0.1)
+    assert h.losses[-1] == 0.5 and h.val_losses is None and h.best_val_step is None

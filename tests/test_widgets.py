@@ -112,7 +112,7 @@ def test_scaling_explorer_matches_plain_descent_on_the_scaled_input():
         p.grad = None
     left, right = ex.fig.axes
     assert right.lines[0].get_xydata()[-1, 1] == pytest.approx(p[2].item(), rel=1e-5)
-    assert f"{max_stable_lr(xs / scale, 2, 'sse'):.3g}" in ex.message
+    assert f"{max_stable_lr(xs / scale, 2, sse):.3g}" in ex.message
 
 
 def test_scaling_explorer_flags_a_learning_rate_above_the_limit():

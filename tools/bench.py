@@ -108,7 +108,7 @@ def bench_fit(steps: int = 3000, repeat: int = 5) -> dict:
 
     def helper() -> float:
         start = time.perf_counter()
-        h.fit(h.quadratic, torch.tensor([1.0, 2.0, 3.0]), xs, ys, lr=1e-7, steps=steps, loss_fn=h.sse)
+        h.fit(h.quadratic, torch.tensor([1.0, 2.0, 3.0]), xs, ys, lr=1e-7, steps=steps, loss=h.sse)
         return time.perf_counter() - start
 
     bare_t, fit_t = [], []

@@ -16,7 +16,8 @@ file`). So it is installed with its requirements, about 4 GB that a CPU never ca
 notebooks print are the CPU's either way.
 
 The environment is built in a folder beside VENV and moved into place when complete, so an interrupted build
-leaves nothing half-made behind.
+leaves nothing half-made behind. `build` returns at once when VENV was built from the same Python, pins and package
+list (compared by content, not by file dates) and still starts.
 """
 
 from __future__ import annotations
@@ -71,8 +72,20 @@ def constraints(freeze: Path) -> str:
     return header + note + TORCH + "\n" + "\n".join(kept) + "\n"
 
 
+def stamp() -> str:
+    """What a finished Colab environment records: the Python it was made with, the pins and the package list."""
+    return f"python {sys.version.split()[0]}\npackages {' '.join(PACKAGES)}\n{CONSTRAINTS.read_text()}"
+
+
 def build(target: Path) -> None:
-    """Build the Colab environment at `target` (with the running Python, which should be Colab's)."""
+    """Build the Colab environment at `target` (with the running Python, which should be Colab's), unless the one
+    there was built from the same Python, pins and package list and still starts."""
+    installed = target / ".installed"
+    if installed.exists() and installed.read_text() == stamp() and subprocess.run(
+            [str(target / "bin" / "python"), "-c", "import torch"],
+            capture_output=True).returncode == 0:
+        print(f"{target.name}: up to date")
+        return
     staging = target.with_name(target.name + ".partial")
     shutil.rmtree(staging, ignore_errors=True)
     venv.create(staging, with_pip=True)
@@ -93,7 +106,7 @@ def build(target: Path) -> None:
             script.write_text(text.replace(str(staging), str(target)))
     cfg = target / "pyvenv.cfg"
     cfg.write_text(cfg.read_text().replace(str(staging), str(target)))
-    (target / ".installed").write_text(CONSTRAINTS.read_text())
+    installed.write_text(stamp())
 
 
 if __name__ == "__main__":

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import os
+import re
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -29,6 +31,7 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
 
 ROOT = Path(__file__).resolve().parent.parent
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -55,6 +58,19 @@ def normalise(nb: nbformat.NotebookNode) -> None:
         cell.outputs = merged
 
 
+class NotebookFailed(Exception):
+    """A cell raised: the message names the notebook and the cell first, then the error, then a short traceback."""
+
+
+def failure(path: Path, nb: nbformat.NotebookNode, error: CellExecutionError) -> NotebookFailed:
+    index, cell = next(((i, c) for i, c in enumerate(nb.cells) if c.cell_type == "code"
+                        and any(o.output_type == "error" for o in c.get("outputs", []))), (None, None))
+    where = f"cell {index} ({cell.source.splitlines()[0][:60]!r}...)" if cell is not None else "a cell"
+    trace = re.sub(r"\x1b\[[0-9;]*m", "", str(error)).strip().splitlines()
+    shown = "\n".join("    " + line for line in trace[-12:])
+    return NotebookFailed(f"{path.name}, {where}: {error.ename}: {error.evalue}\n  the end of its traceback:\n{shown}")
+
+
 def execute(path: Path, timeout: int = 300) -> tuple[str, float]:
     """Execute one notebook in a fresh kernel; return its normalised text and the seconds it took."""
     nb = nbformat.read(path, as_version=4)
@@ -67,7 +83,10 @@ def execute(path: Path, timeout: int = 300) -> tuple[str, float]:
         store_widget_state=False,
     )
     start = time.perf_counter()
-    client.execute()
+    try:
+        client.execute()
+    except CellExecutionError as e:
+        raise failure(path, nb, e) from None
     elapsed = time.perf_counter() - start
     normalise(nb)
     nbformat.validate(nb)
@@ -83,7 +102,10 @@ def comparable(text: str) -> str:
 
 
 def _one(path: Path, check: bool) -> tuple[str, bool]:
-    text, elapsed = execute(path)
+    try:
+        text, elapsed = execute(path)
+    except NotebookFailed as e:
+        return f"{e}\n{path.name}: FAILED, nothing written", False
     stored = path.read_text(encoding="utf-8")
     if not check:
         if text != stored:
@@ -102,6 +124,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="compare with the stored bytes instead of writing")
     parser.add_argument("--jobs", type=int, default=1, help="notebooks executed at once")
     args = parser.parse_args(argv)
+    # The stored figures come from Jupyter's inline backend; MPLBACKEND=Agg in the shell would drop them all.
+    if os.environ.pop("MPLBACKEND", None):
+        print("ignoring MPLBACKEND: the notebooks' figures need Jupyter's own (inline) backend")
     paths = args.notebooks or sorted((ROOT / "notebooks").glob("*.ipynb"))
     with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         results = list(pool.map(_one, paths, [args.check] * len(paths)))
