@@ -12,11 +12,12 @@ from collections.abc import Callable, Sequence
 import matplotlib.pyplot as plt
 import torch
 from matplotlib.axes import Axes
+from matplotlib.ticker import FuncFormatter, MaxNLocator, NullLocator
 from torch import Tensor
 
 from ._checks import as_float_tensor, check_finite, check_same_shape
 
-__all__ = ["plot_function", "plot_tangent", "show_preds", "plot_descent_path", "plot_loss"]
+__all__ = ["plot_function", "plot_tangent", "show_preds", "plot_descent_path", "plot_loss", "log_scale"]
 
 
 def _np(x: Tensor):
@@ -118,12 +119,13 @@ def show_preds(
 
 
 def plot_descent_path(
-    f: Callable[[Tensor], Tensor], xs: Tensor | Sequence[float], ax: Axes | None = None, span: float | None = None
+    f: Callable[[Tensor], Tensor], xs: Tensor | Sequence[float], ax: Axes | None = None, span: float | None = None,
+    diverged: bool = False,
 ) -> Axes:
     """Draw `f` and the points `xs` that gradient descent visited, joined in order.
 
-    The curve covers every visited point (or `±span` around 0 if given); the
-    start is marked with a square, the last point with a star. Each mark is
+    The curve covers every visited point (or `±span` around 0 if given); the start is marked with a square and the
+    last point with a star, or, for a run that `diverged`, with a red cross: it flew off from there. Each mark is
     labelled, so `ax.legend()` explains them.
 
     >>> ax = plot_descent_path(lambda x: x**2, [-1.5, -1.0, -0.5])
@@ -140,9 +142,31 @@ def plot_descent_path(
     ys = f(xs)
     ax.plot(_np(xs), _np(ys), "-o", ms=4, lw=1, color="C1", zorder=2, label="steps")
     ax.plot(_np(xs[:1]), _np(ys[:1]), "s", color="C3", ms=7, zorder=3, label="start")
-    ax.plot(_np(xs[-1:]), _np(ys[-1:]), "*", color="C2", ms=12, zorder=3, label=f"after {len(xs) - 1} steps")
+    last = dict(marker="X", color="#c0392b", label=f"step {len(xs) - 1}: flying off") if diverged else \
+        dict(marker="*", color="C2", label=f"after {len(xs) - 1} steps")
+    ax.plot(_np(xs[-1:]), _np(ys[-1:]), ls="none", ms=11, zorder=3, **last)
     ax.set_xlabel("x")
     ax.set_ylabel("f(x)")
+    return ax
+
+
+def log_scale(ax: Axes, values: Tensor) -> Axes:
+    """Put `ax`'s y axis on a log scale that keeps readable labels, however narrow the range of `values`.
+
+    Over less than a factor of ten a log axis may hold no power of ten, and so no label at all: there, ticks are
+    placed at round numbers instead. Wider ranges get the powers of ten. No minor ticks either way: they cost more
+    to draw than they tell.
+
+    >>> ax = plt.subplots()[1]; _ = ax.plot([0, 1], [677.0, 694.0])
+    >>> len(log_scale(ax, torch.tensor([677.0, 694.0])).get_yticks()) > 1
+    True
+    """
+    ax.set_yscale("log")
+    finite = values[torch.isfinite(values) & (values > 0)]
+    if len(finite) and float(finite.max()) < 10 * float(finite.min()):
+        ax.yaxis.set_major_locator(MaxNLocator(4))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.4g}"))
+    ax.yaxis.set_minor_locator(NullLocator())
     return ax
 
 
@@ -162,6 +186,4 @@ def plot_loss(
     ax.plot(range(len(values)), _np(values), label=label)
     ax.set_xlabel("step")
     ax.set_ylabel("loss")
-    if log:
-        ax.set_yscale("log")
-    return ax
+    return log_scale(ax, values) if log else ax

@@ -1,90 +1,167 @@
-"""Interactive explorers: sliders that redraw a figure in place, on ipywidgets 7.7 and 8.
+"""Interactive explorers: controls that redraw a figure in place, on ipywidgets 7.7 and 8.
 
-An explorer shows two outputs. The controls are a widget; in a notebook
-without a live kernel (GitHub, nbviewer) they show as one line of text. The
-figure is an ordinary PNG output that the explorer renders itself and
-*updates in place* (IPython's `display_id`), so a static page still shows the
-default state as a picture. Each output's text is deterministic (the settings;
-the status line), so nbval checks the default state in words.
+An explorer shows two outputs. The controls are a widget; on a page without a live kernel (GitHub, nbviewer) they
+show as one line of text. The figure is an ordinary PNG output that the explorer renders itself and *updates in
+place* (IPython's `display_id`), so a static page still shows the default state as a picture. Each output's text
+is deterministic (the settings; the status line), so nbval checks the default state in words.
 
-Redrawing is kept fast: fixed margins instead of tight layout, titles at a
-fixed height (matplotlib would otherwise re-measure tick labels to dodge
-them), one Agg render per update encoded straight to PNG, and no minor-tick
-labels on log axes (`make bench` measures it).
+Every control moves through a fixed list of values a learner can feel, shown in one format (`1e-5`, `3e-5`, `0.05`):
+learning rates on a log scale (1, 2, 3, 4, 5 and 7 times each power of ten), starts on an even grid that includes
+the notebook's own start. The status line turns red as soon as a learner would call the run diverging: the loss
+ends above where it started and is still growing (or overflowed); it then names the largest stable learning rate.
 """
 
 from __future__ import annotations
 
-import base64
 import html
 import io
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import ipywidgets as widgets
-import PIL.Image
 import torch
 from IPython.display import display
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import NullFormatter
 
-from ._checks import as_float_tensor, check_finite, check_lr, check_same_shape
+from ._checks import as_float_tensor, check_finite, check_same_shape
 from .closed_form import max_stable_lr
 from .models import polynomial, quadratic, sse
 from .plots import plot_descent_path, plot_loss, show_preds
 from .training import descent_path, fit
 
-__all__ = ["Explorer", "descent_explorer", "coaster_explorer", "scaling_explorer"]
+__all__ = ["Explorer", "descent_explorer", "coaster_explorer", "scaling_explorer", "fmt", "lr_options", "grid"]
 
 Draw = Callable[..., tuple[str, bool]]
+RED = "#c0392b"
+
+
+def fmt(v: float) -> str:
+    """The course's one format for a control's value: `3e-5`, `0.05`, `1.05`, `200`.
+
+    >>> [fmt(v) for v in (3e-5, 1.5e-7, 0.05, 1.05, 200.0, -0.7658)]
+    ['3e-5', '1.5e-7', '0.05', '1.05', '200', '-0.7658']
+    """
+    if v != 0 and (abs(v) < 1e-3 or abs(v) >= 1e5):
+        mantissa, exponent = f"{v:.2e}".split("e")
+        return f"{mantissa.rstrip('0').rstrip('.')}e{int(exponent)}"
+    return f"{v:.6g}"
+
+
+def lr_options(lo: float, hi: float) -> list[float]:
+    """Learning rates 1, 2, 3, 4, 5 and 7 times each power of ten, from `lo` to `hi`.
+
+    >>> [fmt(v) for v in lr_options(1e-5, 1e-4)]
+    ['1e-5', '2e-5', '3e-5', '4e-5', '5e-5', '7e-5', '1e-4']
+    """
+    values = [float(f"{m}e{k}") for k in range(math.floor(math.log10(lo)), math.ceil(math.log10(hi)) + 1)
+              for m in (1, 2, 3, 4, 5, 7)]
+    return [v for v in values if lo * (1 - 1e-9) <= v <= hi * (1 + 1e-9)]
+
+
+def grid(lo: float, hi: float, step: float, *also: float) -> list[float]:
+    """An even grid from `lo` to `hi`, plus the values in `also` (a notebook's own start), sorted.
+
+    >>> grid(-1, 1, 0.5, 0.3)
+    [-1.0, -0.5, 0.0, 0.3, 0.5, 1.0]
+    """
+    n = round((hi - lo) / step)
+    return sorted({round(lo + i * step, 10) for i in range(n + 1)} | {float(v) for v in also})
+
+
+def _choice(description: str, options: Sequence[float], value: float) -> widgets.SelectionSlider:
+    slider = widgets.SelectionSlider(options=[(fmt(float(v)), float(v)) for v in options], description=description)
+    slider.value = _check_value(description, slider, value)
+    return slider
+
+
+def _check_value(name: str, control: widgets.ValueWidget, value):
+    """`value` as the control holds it; an error if the control cannot show it (a slider would clamp it, silently)."""
+    if isinstance(control, widgets.SelectionSlider):
+        values = [v for _, v in control.options]
+        if not isinstance(value, bool) and value in values:
+            return values[values.index(value)]
+        labels = [fmt(v) for v in values]
+        shown = ", ".join(labels) if len(labels) <= 24 else f"{labels[0]} to {labels[-1]}"
+        if len(labels) > 24 and isinstance(value, (int, float)) and not isinstance(value, bool):
+            near = sorted(values, key=lambda v: abs(v - value))[:2]
+            shown += f"; the nearest are {fmt(min(near))} and {fmt(max(near))}"
+        raise ValueError(f"{name} must be one of the slider's values ({shown}), got {value!r}")
+    if isinstance(control, widgets.ToggleButtons):
+        if value in control.options:
+            return value
+        raise ValueError(f"{name} must be one of {list(control.options)}, got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int) or not control.min <= value <= control.max:
+        raise ValueError(f"{name} must be a whole number from {control.min} to {control.max} (the slider's range), "
+                         f"got {value!r}")
+    return value
+
+
+def _n_steps(n: int) -> str:
+    return f"{n} step{'' if n == 1 else 's'}"
+
+
+def _steps(value: int, most: int) -> widgets.IntSlider:
+    slider = widgets.IntSlider(min=1, max=most, description="steps")
+    slider.value = _check_value("steps", slider, value)
+    return slider
+
+
+def diverging(losses: torch.Tensor) -> bool:
+    """What a learner would call diverging: a loss that overflowed, or ended above its start and still growing.
+
+    >>> diverging(torch.tensor([5.0, 9.0, 20.0])), diverging(torch.tensor([5.0, 9.0, 4.0]))
+    (True, False)
+    """
+    if not bool(torch.isfinite(losses).all()):
+        return True
+    return len(losses) > 1 and bool(losses[-1] > losses[0]) and bool(losses[-1] > losses[-2])
 
 
 class Explorer:
-    """Sliders plus a figure; moving a slider calls `draw(fig, **values)` and redraws.
+    """Controls plus a figure; moving a control calls `draw(fig, **values)` and redraws.
 
-    `draw` returns a one-line status and whether the state is sound; when it is
-    not (say, the descent diverged) the status is shown in red.
+    `draw` returns a one-line status and whether the state is sound; when it is not (say, the descent diverged)
+    the status is shown in red. `set(**values)` moves controls as a learner would, and refuses a value the control
+    cannot show.
 
     >>> ex = Explorer(lambda fig, k: (f"k is {k}", k < 5), k=widgets.IntSlider(value=2, max=10))
     >>> ex.set(k=7); ex.message, ex.ok
     ('k is 7', False)
     """
 
-    def __init__(
-        self,
-        draw: Draw,
-        figsize: tuple[float, float] = (9, 3.4),
-        margins: dict | None = None,
-        **controls: widgets.ValueWidget,
-    ):
+    def __init__(self, draw: Draw, figsize: tuple[float, float] = (9, 3.4), margins: dict | None = None,
+                 **controls: widgets.ValueWidget):
         if not controls:
             raise ValueError("an explorer needs at least one control")
-        self.controls = controls
-        self._draw = draw
+        self.controls, self._draw = controls, draw
         self.fig = Figure(figsize=figsize, dpi=100)
-        self._canvas = FigureCanvasAgg(self.fig)
+        FigureCanvasAgg(self.fig)
         self._margins = margins or {"left": 0.1, "right": 0.97, "bottom": 0.14, "top": 0.9}
         self.status = widgets.HTML()
-        self.message, self.ok = "", True
-        self._handle = None
-        self._holding = False
-        for w in controls.values():
-            w.continuous_update = False  # one redraw per release, not dozens per drag (matters on Colab)
-            w.observe(self._changed, names="value")
-        self.box = widgets.VBox([widgets.HBox(list(controls.values()), layout={"flex_flow": "row wrap"}), self.status])
+        self.message, self.ok, self._handle, self._holding = "", True, None, False
+        for control in controls.values():
+            control.continuous_update = False  # one redraw per release, not dozens per drag (matters on Colab)
+            control.style.description_width = "90px"
+            control.layout.width = "auto"
+            control.observe(self._changed, names="value")
+        columns = "repeat(2, minmax(0, 1fr))" if len(controls) > 1 else "minmax(0, 1fr)"
+        grid_box = widgets.GridBox(list(controls.values()),
+                                   layout=widgets.Layout(grid_template_columns=columns, width="100%"))
+        self.box = widgets.VBox([grid_box, self.status], layout=widgets.Layout(width="100%"))
         self.update()
 
     @property
     def values(self) -> dict:
         """The current value of every control, by name."""
-        return {name: w.value for name, w in self.controls.items()}
+        return {name: control.value for name, control in self.controls.items()}
 
     def set(self, **values) -> None:
-        """Move controls programmatically, as a learner would with the mouse; redraws once at the end."""
-        unknown = sorted(set(values) - set(self.controls))
-        if unknown:
-            raise KeyError(f"no control named {unknown[0]!r}; the controls are {sorted(self.controls)}")
+        """Move controls as a learner would; redraws once at the end. A value the control cannot show is an error."""
+        for name, value in values.items():
+            if name not in self.controls:
+                raise KeyError(f"no control named {name!r}; the controls are {sorted(self.controls)}")
+            values[name] = _check_value(name, self.controls[name], value)
         self._holding = True
         try:
             for name, value in values.items():
@@ -102,94 +179,88 @@ class Explorer:
         self.fig.clear()  # this also resets the margins, so set them again
         self.fig.subplots_adjust(**self._margins)
         self.message, self.ok = self._draw(self.fig, **self.values)
-        color = "inherit" if self.ok else "#c0392b"
+        color = "inherit" if self.ok else RED
         self.status.value = f'<span style="color:{color}">{html.escape(self.message)}</span>'
         if self._handle is not None:
             self._handle.update(self._figure_bundle(), raw=True)
 
+    def png(self) -> bytes:
+        """The figure as PNG bytes, exactly as the notebook receives it."""
+        buf = io.BytesIO()
+        self.fig.savefig(buf, format="png", metadata={"Software": None}, pil_kwargs={"compress_level": 1})
+        return buf.getvalue()
+
     def _figure_bundle(self) -> dict:
         """The figure as one PNG render, with the status line as its text."""
-        self._canvas.draw()
-        image = PIL.Image.frombuffer("RGBA", self._canvas.get_width_height(), self._canvas.buffer_rgba())
-        buf = io.BytesIO()
-        image.save(buf, format="png", compress_level=1)
-        return {"image/png": base64.b64encode(buf.getvalue()).decode("ascii"), "text/plain": self.message}
+        import base64
+
+        return {"image/png": base64.b64encode(self.png()).decode("ascii"), "text/plain": self.message}
 
     def __repr__(self) -> str:
-        settings = ", ".join(f"{k}={_fmt(v)}" for k, v in self.values.items())
-        return f"Explorer({settings}): move the sliders in a live notebook (Jupyter or Colab)"
+        settings = ", ".join(f"{k}={fmt(v) if isinstance(v, float) else v}" for k, v in self.values.items())
+        return f"Explorer({settings}): move the controls in a live notebook (Jupyter or Colab)"
 
     def _ipython_display_(self) -> None:
-        # The controls' bundle is built here (not by ipywidgets) so that its text is
-        # our own repr, identical under ipywidgets 7 and 8; the figure follows as an image.
+        # The controls' bundle is built here (not by ipywidgets) so that its text is our own repr, identical under
+        # ipywidgets 7 and 8; the figure follows as an image.
         view = {"version_major": 2, "version_minor": 0, "model_id": self.box.model_id}
         display({"text/plain": repr(self), "application/vnd.jupyter.widget-view+json": view}, raw=True)
         self._handle = display(self._figure_bundle(), raw=True, display_id=True)
 
 
-def _fmt(v) -> str:
-    return f"{v:g}" if isinstance(v, float) else str(v)
+def _curvature(f: Callable[[torch.Tensor], torch.Tensor], x0: float) -> float:
+    x = torch.tensor(x0, requires_grad=True)
+    (slope,) = torch.autograd.grad(f(x), x, create_graph=True)
+    return float(torch.autograd.grad(slope, x)[0]) if slope.requires_grad else 0.0
 
 
-def _check_start(name: str, value: float, lo: float, hi: float) -> None:
-    # A slider would silently clamp an out-of-range start; say so instead.
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not lo <= value <= hi:
-        raise ValueError(f"{name} must be a number in [{lo:g}, {hi:g}] (the slider's range), got {value!r}")
-
-
-def _log_slider(value: float, lo: float, hi: float, description: str) -> widgets.FloatLogSlider:
-    check_lr(value, description)
-    _check_start(description, value, lo, hi)
-    return widgets.FloatLogSlider(
-        value=value, base=10, min=math.log10(lo), max=math.log10(hi), step=0.05, description=description,
-        readout_format=".2g",
-    )
+DESCENT_LRS = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0, 1.05,
+               1.1, 1.2, 1.5]
 
 
 def descent_explorer(
     f: Callable[[torch.Tensor], torch.Tensor] = lambda x: x**2, x0: float = -1.5, lr: float = 0.1, steps: int = 10
 ) -> Explorer:
-    """Gradient descent on a curve: learning rate, start and number of steps on sliders.
+    """Gradient descent on a curve: start, learning rate and number of steps, as in `descent_path(f, x0, lr, steps)`.
 
     >>> ex = descent_explorer()
     >>> ex.set(lr=0.5); ex.message
     'after 10 steps: x = 0, f(x) = 0'
     """
 
-    def draw(fig: Figure, lr: float, x0: float, steps: int) -> tuple[str, bool]:
+    def draw(fig: Figure, x0: float, lr: float, steps: int) -> tuple[str, bool]:
         xs = descent_path(f, x0, lr, steps)
+        heights = f(xs)
         ax = fig.add_subplot()
         limit = 2 * max(abs(x0), 0.5)
         shown = xs[: int((xs.abs() <= limit).long().cumprod(0).sum())]
-        plot_descent_path(f, shown, ax=ax, span=limit)
-        ax.set_title(f"lr = {lr:.2g}, {steps} steps from x = {x0:g}", y=1.0)
+        diverged = len(xs) < steps + 1 or diverging(heights)
+        plot_descent_path(f, shown, ax=ax, span=limit, diverged=diverged)
+        ax.set_title(f"lr = {fmt(lr)}, {_n_steps(steps)} from x = {fmt(x0)}", y=1.0)
         ax.set_ylim(top=float(f(torch.tensor(limit))) * 1.05)
-        if len(shown) < len(xs) or len(xs) < steps + 1:
-            left = len(shown) - 1
-            return f"diverged: x left [-{limit:g}, {limit:g}] after {left} steps; lower the learning rate", False
-        x = float(xs[-1])
-        return f"after {steps} steps: x = {x:.4g}, f(x) = {float(f(xs[-1])):.4g}", True
+        ax.legend(loc="upper center", fontsize=8, ncols=4)
+        if diverged:
+            curvature = _curvature(f, x0)
+            limit_said = f"; stable only below lr = 2 / f''(x) = {fmt(2 / curvature)} here" if curvature > 0 else ""
+            return (f"diverged: |x| grew from {fmt(abs(x0))} to {float(xs[-1].abs()):.3g} in {len(xs) - 1} steps"
+                    f"{limit_said}"), False
+        return f"after {_n_steps(steps)}: x = {float(xs[-1]):.4g}, f(x) = {float(heights[-1]):.4g}", True
 
-    _check_start("x0", x0, -2, 2)
-    _check_start("steps", steps, 1, 50)
     return Explorer(
         draw,
-        figsize=(6, 3.6),
-        margins={"left": 0.11, "right": 0.96, "bottom": 0.14, "top": 0.9},
-        lr=_log_slider(lr, 1e-3, 1.5, "lr"),
-        x0=widgets.FloatSlider(value=x0, min=-2, max=2, step=0.1, description="start x"),
-        steps=widgets.IntSlider(value=steps, min=1, max=50, description="steps"),
+        figsize=(6.4, 3.8),
+        margins={"left": 0.1, "right": 0.97, "bottom": 0.13, "top": 0.9},
+        x0=_choice("start x", grid(-2, 2, 0.1, x0), x0),
+        lr=_choice("lr", DESCENT_LRS, lr),
+        steps=_steps(steps, 50),
     )
 
 
 def coaster_explorer(
-    time: torch.Tensor,
-    speed: torch.Tensor,
-    lr: float = 1e-5,
-    steps: int = 10,
+    time: torch.Tensor, speed: torch.Tensor, lr: float = 1e-5, steps: int = 10,
     start: tuple[float, float, float] = (-0.8, -0.8, 1.4),
 ) -> Explorer:
-    """The roller-coaster fit: learning rate, number of steps and the starting quadratic on sliders.
+    """The roller-coaster fit: learning rate, number of steps and the starting quadratic, each on a slider.
 
     Left: the data and the quadratic after the last step. Right: the loss at every step.
 
@@ -198,6 +269,11 @@ def coaster_explorer(
     >>> ex.set(lr=1e-3); ex.ok
     False
     """
+    time, speed = (check_finite(as_float_tensor(v, n), n) for v, n in ((time, "time"), (speed, "speed")))
+    check_same_shape(time, speed, "time", "speed")
+    if len(start) != 3:
+        raise ValueError(f"start must be three numbers (a, b, c), got {len(start)}")
+    limit = max_stable_lr(time, 2)
 
     def draw(fig: Figure, lr: float, steps: int, a: float, b: float, c: float) -> tuple[str, bool]:
         run = fit(quadratic, torch.tensor([a, b, c]), time, speed, lr=lr, steps=steps)
@@ -205,29 +281,22 @@ def coaster_explorer(
         show_preds(quadratic(time, run.params).clamp(-1e4, 1e4), time, speed, ax=left)
         finite = run.losses[torch.isfinite(run.losses)]
         plot_loss(finite, ax=right, log=True)
-        right.yaxis.set_minor_formatter(NullFormatter())
-        left.set_title(f"after {run.steps} steps at lr = {lr:.2g}", y=1.0)
+        left.set_title(f"after {_n_steps(run.steps)} at lr = {fmt(lr)}", y=1.0)
         right.set_title("loss (MSE), log scale", y=1.0)
-        if run.diverged:
-            return f"diverged: the loss grew to {finite[-1]:.3g} by step {run.steps}; lower the learning rate", False
+        if run.diverged or run.stop_reason == "overflow":
+            return (f"diverged: the loss grew from {float(finite[0]):.5g} to {float(finite[-1]):.3g} in {run.steps} "
+                    f"steps; lr = {fmt(lr)} is past the largest stable rate, 2 / λmax = {fmt(limit)}"), False
         p = ", ".join(f"{v:.3g}" for v in run.params.tolist())
-        return f"after {steps} steps: loss = {run.losses[-1]:.5g}, (a, b, c) = ({p})", True
+        return f"after {_n_steps(steps)}: loss = {float(run.losses[-1]):.5g}, (a, b, c) = ({p})", True
 
-    time, speed = (check_finite(as_float_tensor(v, n), n) for v, n in ((time, "time"), (speed, "speed")))
-    check_same_shape(time, speed, "time", "speed")
-    if len(start) != 3:
-        raise ValueError(f"start must be three numbers (a, b, c), got {len(start)}")
-    for name, value, (lo, hi) in zip("abc", start, [(-2, 2), (-20, 20), (-50, 100)], strict=True):
-        _check_start(f"start {name}", value, lo, hi)
-    _check_start("steps", steps, 1, 200)
     return Explorer(
         draw,
         margins={"left": 0.08, "right": 0.98, "bottom": 0.16, "top": 0.9, "wspace": 0.22},
-        lr=_log_slider(lr, 1e-7, 1e-3, "lr"),
-        steps=widgets.IntSlider(value=steps, min=1, max=200, description="steps"),
-        a=widgets.FloatSlider(value=start[0], min=-2, max=2, step=0.0001, description="start a"),
-        b=widgets.FloatSlider(value=start[1], min=-20, max=20, step=0.0001, description="start b"),
-        c=widgets.FloatSlider(value=start[2], min=-50, max=100, step=0.0001, description="start c"),
+        lr=_choice("lr", lr_options(1e-7, 1e-3), lr),
+        steps=_steps(steps, 200),
+        a=_choice("start a", grid(-2, 2, 0.05, start[0]), start[0]),
+        b=_choice("start b", grid(-20, 20, 0.5, start[1]), start[1]),
+        c=_choice("start c", grid(-50, 100, 1, start[2]), start[2]),
     )
 
 
@@ -237,9 +306,8 @@ def scaling_explorer(
 ) -> Explorer:
     """Fit a quadratic by plain gradient descent on SSE with the input divided by `scale`.
 
-    Left: the loss at each step. Right: `c` at each step (its target is the
-    least-squares `c`). The status gives the largest stable learning rate for
-    the current scale, `2 / λ_max`, so a learner can see both knobs interact.
+    Left: the loss at each step. Right: `c` at each step (its target is the least-squares `c`). The status gives
+    the largest stable learning rate for the current scale, `2 / λ_max`, so a learner sees both knobs interact.
 
     >>> from sgd_helpers import five_x_squared
     >>> ex = scaling_explorer(*five_x_squared())
@@ -248,8 +316,6 @@ def scaling_explorer(
     """
     x, y = (check_finite(as_float_tensor(v, n), n).detach().float() for v, n in ((x, "x"), (y, "y")))
     check_same_shape(x, y, "x", "y")
-    _check_start("scale", scale, 1, 100)
-    _check_start("steps", steps, 1, 500)
 
     def draw(fig: Figure, scale: float, lr: float, steps: int) -> tuple[str, bool]:
         xs = x / scale
@@ -261,22 +327,20 @@ def scaling_explorer(
         left, right = fig.subplots(1, 2)
         finite = run.losses[torch.isfinite(run.losses)]
         plot_loss(finite, ax=left, log=True)
-        left.yaxis.set_minor_formatter(NullFormatter())
-        left.set_title(f"SSE, input / {scale:g}, lr = {lr:.2g}", y=1.0)
+        left.set_title(f"SSE, input / {fmt(scale)}, lr = {fmt(lr)}", y=1.0)
         right.plot(range(len(cs)), cs, color="C2")
         right.axhline(0.0, color="gray", lw=0.8, ls="--")
         right.set_xlabel("step")
         right.set_title("c at each step (target 0)", y=1.0)
-        if run.diverged:
-            return f"diverged: lr = {lr:.2g} is above this scale's limit 2/λmax = {limit:.3g}", False
+        if run.diverged or run.stop_reason == "overflow":
+            return f"diverged: lr = {fmt(lr)} is above this scale's limit 2/λmax = {limit:.3g}", False
         loss = float(run.losses[-1])
-        return f"after {steps} steps: SSE = {loss:.4g}, c = {cs[-1]:.4g}; stable below lr = {limit:.3g}", True
+        return f"after {_n_steps(steps)}: SSE = {loss:.4g}, c = {cs[-1]:.4g}; stable below lr = {limit:.3g}", True
 
     return Explorer(
         draw,
         margins={"left": 0.08, "right": 0.98, "bottom": 0.16, "top": 0.9, "wspace": 0.22},
-        scale=widgets.FloatLogSlider(value=scale, base=10, min=0, max=2, step=0.05, description="x divided by",
-                                     readout_format=".3g"),
-        lr=_log_slider(lr, 1e-9, 1.0, "lr"),
-        steps=widgets.IntSlider(value=steps, min=1, max=500, description="steps"),
+        scale=_choice("x divided by", [1, 2, 3, 5, 7, 10, 14, 20, 30, 40, 50, 70, 100], scale),
+        lr=_choice("lr", lr_options(1e-9, 1.0), lr),
+        steps=_steps(steps, 500),
     )

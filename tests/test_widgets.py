@@ -1,62 +1,140 @@
-"""Drive each explorer as a learner would (set a slider) and read back what it drew.
+"""Drive each explorer as a learner would (move a control) and read back what it drew and said.
 
-Runs under ipywidgets 8 in the main environment and under ipywidgets 7.7.1 in
-the Colab-like one (`make test-colab`).
+Runs under ipywidgets 8 in the main environment and under ipywidgets 7.7.1 in the Colab environment (`make
+test-colab`). The real browser test (tests/test_browser.py) drives the same explorers through JupyterLab.
 """
 
 import base64
 
-import ipywidgets
 import numpy as np
 import pytest
 import torch
 
 import sgd_helpers.widgets as w
-from sgd_helpers import descent_path, mse, quadratic, roller_coaster
+from sgd_helpers import five_x_squared, max_stable_lr, mse, polynomial, quadratic, roller_coaster, sse
+
+BOOK_START = (-0.7658, -0.7506, 1.3525)
 
 
-def _path_line(ex):
-    return ex.fig.axes[0].lines[1].get_xydata()
+def _path(ex):
+    return ex.fig.axes[0].lines[1].get_xydata()[:, 0]
 
 
-def test_descent_explorer_draws_the_descent_path_for_the_slider_values():
-    ex = w.descent_explorer()
-    np.testing.assert_allclose(_path_line(ex)[:, 0], descent_path(lambda x: x**2, -1.5, 0.1, 10).numpy())
-    ex.set(lr=0.3, x0=1.0, steps=5)
-    np.testing.assert_allclose(_path_line(ex)[:, 0], descent_path(lambda x: x**2, 1.0, ex.values["lr"], 5).numpy())
-    assert ex.ok and ex.message.startswith("after 5 steps")
+@pytest.mark.parametrize("x0, lr, steps", [(-1.5, 0.1, 10), (1.0, 0.3, 5), (-2.0, 0.9, 30), (0.5, 0.002, 50)])
+def test_descent_explorer_draws_the_closed_form_path(x0, lr, steps):
+    # on x², one step maps x to (1 - 2 lr) x
+    ex = w.descent_explorer(x0=x0, lr=lr, steps=steps)
+    np.testing.assert_allclose(_path(ex), [(1 - 2 * lr) ** k * x0 for k in range(steps + 1)], rtol=1e-5, atol=1e-7)
+    assert ex.ok and ex.message.startswith(f"after {steps} steps: x = ")
 
 
-def test_descent_explorer_flags_divergence_instead_of_drawing_nonsense():
-    ex = w.descent_explorer()
-    ex.set(lr=1.4, steps=50)
-    assert not ex.ok and "diverged" in ex.message and "lower the learning rate" in ex.message
-    assert "c0392b" in ex.status.value  # shown in red
-    xs = _path_line(ex)[:, 0]
-    assert np.abs(xs).max() <= 3.0  # only the part inside the window is drawn
+@pytest.mark.parametrize("steps", [1, 3, 10, 50])
+def test_descent_explorer_flags_divergence_at_once_and_names_the_limit(steps):
+    ex = w.descent_explorer(lr=1.05, steps=steps)  # |x| grows by 1.1 at every step
+    assert not ex.ok and ex.message.startswith("diverged: |x| grew from 1.5 to ")
+    assert "stable only below lr = 2 / f''(x) = 1 here" in ex.message and w.RED in ex.status.value
+    assert np.abs(_path(ex)).max() <= 3.0  # only the part inside the window is drawn
+    last = ex.fig.axes[0].lines[-1]
+    assert last.get_marker() == "X" and "flying off" in last.get_label()  # not the star that means "arrived"
+
+
+def test_bouncing_forever_is_not_divergence():
+    ex = w.descent_explorer(lr=1.0)
+    assert ex.ok and ex.message == "after 10 steps: x = -1.5, f(x) = 2.25"
+
+
+def _hand_loop(time, speed, start, lr, steps):
+    p = torch.tensor(start, requires_grad=True)
+    losses = []
+    for _ in range(steps):
+        loss = mse(quadratic(time, p), speed)
+        losses.append(loss.item())
+        loss.backward()
+        with torch.no_grad():
+            p -= lr * p.grad
+        p.grad = None
+    return p.detach(), losses + [mse(quadratic(time, p), speed).item()]
 
 
 def test_coaster_explorer_fits_like_the_hand_written_loop():
     time, speed = roller_coaster()
-    ex = w.coaster_explorer(time, speed)
-    ex.set(steps=20, lr=1e-5)
-    p = torch.tensor([-0.8, -0.8, 1.4], requires_grad=True)
-    for _ in range(20):
-        mse(quadratic(time, p), speed).backward()
-        with torch.no_grad():
-            p -= 1e-5 * p.grad
-        p.grad = None
+    ex = w.coaster_explorer(time, speed, start=BOOK_START)
+    ex.set(steps=20, lr=2e-5)
+    p, losses = _hand_loop(time, speed, BOOK_START, 2e-5, 20)
     left, right = ex.fig.axes
-    np.testing.assert_allclose(left.collections[1].get_offsets()[:, 1], quadratic(time, p).detach().numpy(), rtol=1e-5)
-    losses = right.lines[0].get_xydata()[:, 1]
-    assert len(losses) == 21 and losses[-1] == pytest.approx(mse(quadratic(time, p), speed).item(), rel=1e-5)
-    assert ex.ok and "loss =" in ex.message
+    np.testing.assert_allclose(left.collections[1].get_offsets()[:, 1], quadratic(time, p).numpy(), rtol=1e-5)
+    np.testing.assert_allclose(right.lines[0].get_ydata(), losses, rtol=1e-5)
+    assert ex.ok and ex.message.startswith(f"after 20 steps: loss = {losses[-1]:.5g}")
 
 
-def test_coaster_explorer_flags_divergence():
+def test_coaster_explorer_prompts_hold_at_the_settings_named():
+    time, speed = roller_coaster()
+    ex = w.coaster_explorer(time, speed, start=BOOK_START)  # 10 steps at 1e-5
+    ex.set(lr=4e-5)  # just past the limit, at the default 10 steps: red, and the limit named
+    limit = max_stable_lr(time, 2)
+    assert not ex.ok and f"2 / λmax = {w.fmt(limit)}" in ex.message and w.fmt(limit) == "3.54e-5"
+    _, losses = _hand_loop(time, speed, BOOK_START, 4e-5, 10)
+    assert losses[-1] > losses[0] and losses[-1] > losses[-2]  # above the start and growing: the rule
+    ex.set(lr=3e-5)
+    assert ex.ok
+
+
+def test_every_log_axis_keeps_labels_however_narrow_its_range():
+    time, speed = roller_coaster()
+    ex = w.coaster_explorer(time, speed, start=BOOK_START, steps=50)
+    for settings in [{"steps": 1}, {"steps": 50}, {"lr": 1e-7, "steps": 3}, {"lr": 3e-5, "steps": 200}]:
+        ex.set(**settings)
+        ex.fig.canvas.draw()
+        ax = ex.fig.axes[1]
+        lo, hi = ax.get_ylim()
+        shown = [t for t, v in zip(ax.yaxis.get_ticklabels(), ax.get_yticks(), strict=True)
+                 if lo <= v <= hi and t.get_text()]
+        assert len(shown) >= 2, (settings, [t.get_text() for t in ax.yaxis.get_ticklabels()])
+
+
+def test_scaling_explorer_matches_plain_descent_on_the_scaled_input():
+    xs, ys = five_x_squared()
+    ex = w.scaling_explorer(xs, ys)
+    ex.set(scale=10, lr=0.003, steps=50)
+    p = torch.tensor([1.0 * 100, 2.0 * 10, 3.0], requires_grad=True)
+    for _ in range(50):
+        sse(polynomial(xs / 10, p), ys).backward()
+        with torch.no_grad():
+            p -= 0.003 * p.grad
+        p.grad = None
+    assert ex.fig.axes[1].lines[0].get_xydata()[-1, 1] == pytest.approx(p[2].item(), rel=1e-5)
+    assert f"{max_stable_lr(xs / 10, 2, sse):.3g}" in ex.message
+
+
+def test_scaling_explorer_flags_a_learning_rate_above_the_limit():
+    ex = w.scaling_explorer(*five_x_squared())
+    ex.set(lr=1e-6)  # the unscaled limit is 6.9e-7
+    assert not ex.ok and "above this scale's limit" in ex.message
+
+
+@pytest.mark.parametrize("name, value, words", [
+    ("lr", 0, "lr must be one of the slider's values (1e-7 to 0.001"),
+    ("lr", 3.3e-5, "the nearest are 3e-5 and 4e-5"),
+    ("steps", 500, "steps must be a whole number from 1 to 200 (the slider's range), got 500"),
+    ("a", 7.0, "a must be one of the slider's values (-2 to 2"),
+    ("rate", 0.1, "no control named 'rate'"),
+])
+def test_a_value_the_control_cannot_show_is_refused_not_clamped(name, value, words):
     ex = w.coaster_explorer(*roller_coaster())
-    ex.set(lr=5e-4, steps=100)
-    assert not ex.ok and "diverged" in ex.message
+    before = ex.values
+    with pytest.raises((ValueError, KeyError)) as info:
+        ex.set(**{name: value})
+    assert words in str(info.value) and ex.values == before
+
+
+def test_controls_move_through_values_a_learner_can_feel_in_one_format():
+    ex = w.coaster_explorer(*roller_coaster(), start=BOOK_START)
+    labels = [label for label, _ in ex.controls["lr"].options]
+    assert ["1e-5", "2e-5", "3e-5", "4e-5", "5e-5", "7e-5"] == labels[labels.index("1e-5"):labels.index("1e-4")]
+    a = [v for _, v in ex.controls["a"].options]
+    assert -0.7658 in a and len(a) < 100  # the book's start is on the slider; each press moves by a visible step
+    assert [w.fmt(v) for v in (1e-5, 0.05, 1.05, 200.0)] == ["1e-5", "0.05", "1.05", "200"]
+    assert ex.box.children[0].layout.width == "100%"  # the controls use the notebook's width
 
 
 def test_display_shows_stable_text_and_updates_the_figure_in_place(monkeypatch):
@@ -74,53 +152,20 @@ def test_display_shows_stable_text_and_updates_the_figure_in_place(monkeypatch):
     ex = w.descent_explorer()
     ex._ipython_display_()
     (bundle, raw, _), (figure, fig_raw, did) = shown
-    assert raw and bundle["text/plain"] == "Explorer(lr=0.1, x0=-1.5, steps=10): move the sliders in a live notebook " \
-        "(Jupyter or Colab)"
+    assert raw and bundle["text/plain"] == "Explorer(x0=-1.5, lr=0.1, steps=10): move the controls in a live " \
+        "notebook (Jupyter or Colab)"
     assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == ex.box.model_id
     assert fig_raw and did is True and figure["text/plain"] == ex.message
-    assert base64.b64decode(figure["image/png"]).startswith(b"\x89PNG")
+    assert base64.b64decode(figure["image/png"]) == ex.png() and ex.png().startswith(b"\x89PNG")
     ex.set(steps=3)
     (update, update_raw), = updates
     assert update_raw and update["text/plain"] == ex.message == "after 3 steps: x = -0.768, f(x) = 0.5898"
     assert update["image/png"] != figure["image/png"]
 
 
-def test_explorer_rejects_unknown_controls_and_no_controls():
-    ex = w.descent_explorer()
-    with pytest.raises(KeyError, match="no control named 'rate'"):
-        ex.set(rate=0.2)
+def test_explorer_needs_a_control():
     with pytest.raises(ValueError, match="at least one control"):
         w.Explorer(lambda fig: ("", True))
-
-
-def test_runs_on_a_supported_ipywidgets():
-    assert ipywidgets.__version__.split(".")[0] in {"7", "8"}
-
-
-def test_scaling_explorer_matches_plain_descent_on_the_scaled_input():
-    from sgd_helpers import five_x_squared, max_stable_lr, polynomial, sse
-
-    xs, ys = five_x_squared()
-    ex = w.scaling_explorer(xs, ys)
-    ex.set(scale=10.0, lr=0.003, steps=50)
-    scale = ex.values["scale"]
-    p = torch.tensor([1.0 * scale**2, 2.0 * scale, 3.0], requires_grad=True)
-    for _ in range(50):
-        sse(polynomial(xs / scale, p), ys).backward()
-        with torch.no_grad():
-            p -= ex.values["lr"] * p.grad
-        p.grad = None
-    left, right = ex.fig.axes
-    assert right.lines[0].get_xydata()[-1, 1] == pytest.approx(p[2].item(), rel=1e-5)
-    assert f"{max_stable_lr(xs / scale, 2, sse):.3g}" in ex.message
-
-
-def test_scaling_explorer_flags_a_learning_rate_above_the_limit():
-    from sgd_helpers import five_x_squared
-
-    ex = w.scaling_explorer(*five_x_squared())
-    ex.set(lr=1e-6)  # the unscaled limit is 6.9e-7
-    assert not ex.ok and "above this scale's limit" in ex.message
 
 
 def test_explorer_margins_survive_a_redraw():

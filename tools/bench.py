@@ -3,15 +3,16 @@
 1. Each notebook executed headless in a fresh kernel, and the whole course,
    beside the floor no notebook can beat: a fresh kernel that only imports
    torch and matplotlib. Ratios are of times taken in the same run.
-2. Explorer update latency: set a slider, recompute, redraw, and render the PNG
-   the notebook front end receives; the median over many updates.
+2. Explorer update latency, twice: in Python (set a control, recompute, redraw, render the PNG the notebook
+   front end receives) and as the learner feels it in the browser (JupyterLab in headless Chromium: from the key
+   press to the new image on the page; skipped with a note where no Chromium is found). Medians over many updates.
 3. `fit`'s time per step against a bare hand-written PyTorch loop on the same
    problem (seed 003's quadratic on 5x², SSE, lr 1e-7), interleaved repeats.
 
 Timings vary with the machine and its load, so they are reported, not tested.
 Results go to stdout and to bench-results/bench.json.
 
-    python tools/bench.py [--repeat N] [--skip-notebooks]
+    python tools/bench.py [--repeat N] [--skip-notebooks] [--skip-browser]
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import nbformat
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
 FLOOR_SOURCE = "import torch\nimport matplotlib.pyplot as plt"
 
 
@@ -74,7 +76,7 @@ def bench_widgets(updates: int = 40) -> dict:
     cases = {
         "descent_explorer": (h.descent_explorer(), "lr", [0.05, 0.1, 0.3, 0.8]),
         "coaster_explorer": (h.coaster_explorer(t, s), "lr", [5e-6, 1e-5, 2e-5, 3e-5]),
-        "scaling_explorer": (h.scaling_explorer(*h.five_x_squared()), "scale", [1.0, 5.0, 10.0, 20.0]),
+        "scaling_explorer": (h.scaling_explorer(*h.five_x_squared()), "scale", [1, 5, 10, 20]),
     }
     out = {}
     for name, (explorer, control, values) in cases.items():
@@ -85,6 +87,37 @@ def bench_widgets(updates: int = 40) -> dict:
             explorer.set(**{control: values[i % len(values)]})
             samples.append(time.perf_counter() - start)
         out[name] = {"median_ms": 1000 * statistics.median(samples), "max_ms": 1000 * max(samples)}
+    return out
+
+
+def bench_browser(rounds: int = 4) -> dict | str:
+    """Key press to new image, in JupyterLab in headless Chromium, for every explorer: each control is moved one
+    step forward and back, `rounds` times. A string says why it did not run."""
+    import shutil
+    import tempfile
+
+    from browser import HOW_TO_GET_ONE, NotebookPage, chromium, find_chromium
+    from lab import Lab
+
+    if find_chromium() is None:
+        return f"not measured: no Chromium ({HOW_TO_GET_ONE})"
+    with_explorers = [p for p in sorted((ROOT / "notebooks").glob("*.ipynb")) if "Explorer(" in p.read_text()]
+    out = {}
+    with tempfile.TemporaryDirectory() as folder, tempfile.TemporaryDirectory() as profile:
+        for path in with_explorers:
+            shutil.copy(path, folder)
+        with Lab(Path(folder)) as lab, chromium(profile) as context:
+            for path in with_explorers:
+                page = NotebookPage(context, lab, path.name)
+                page.open()
+                page.restart_and_run_all()
+                for k, explorer in enumerate(page.explorers()):
+                    names = [c.name for c in explorer.controls()]
+                    samples = [explorer.press(name, forward) for _ in range(rounds) for forward in (True, False)
+                               for name in names]
+                    out[f"{path.stem}, explorer {k + 1}"] = {"median_ms": statistics.median(samples),
+                                                             "max_ms": max(samples), "presses": len(samples)}
+                page.page.close()
     return out
 
 
@@ -123,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=1, help="runs of each notebook (median)")
     parser.add_argument("--skip-notebooks", action="store_true")
+    parser.add_argument("--skip-browser", action="store_true")
     args = parser.parse_args(argv)
     results: dict = {}
     if not args.skip_notebooks:
@@ -134,7 +168,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {'whole course':<26} {nb['course_s']:6.2f} s  {nb['course_ratio_to_floor']:5.2f}x its floor")
     results["widgets"] = bench_widgets()
     for name, r in results["widgets"].items():
-        print(f"{name:<18} update: median {r['median_ms']:.0f} ms (max {r['max_ms']:.0f} ms)")
+        print(f"{name:<18} update in Python: median {r['median_ms']:.0f} ms (max {r['max_ms']:.0f} ms)")
+    if not args.skip_browser:
+        results["browser"] = bench_browser()
+        if isinstance(results["browser"], str):
+            print(f"explorers in the browser: {results['browser']}")
+        for name, r in (results["browser"] if isinstance(results["browser"], dict) else {}).items():
+            print(f"{name:<30} key press to new image in the browser: median {r['median_ms']:.0f} ms "
+                  f"(max {r['max_ms']:.0f} ms, {r['presses']} presses)")
     results["fit"] = bench_fit()
     f = results["fit"]
     print(f"fit: {f['fit_us_per_step']:.0f} us/step, bare loop {f['bare_us_per_step']:.0f} us/step, "

@@ -10,6 +10,8 @@ that an unchanged notebook re-executes to the same bytes:
 - widget views stored as their text only: a model id is random and points at
   state that is not stored, so on a static page only the text can show.
 
+Kernels run with one thread (OMP_NUM_THREADS=1), so the bytes do not depend on the machine's core count.
+
 `--check` (run by `make test`) re-executes without writing and fails, with a
 diff, if any notebook's bytes would change (all but the Python release the
 kernel reports: outputs must not depend on it). Run it from the environment the
@@ -127,6 +129,10 @@ def main(argv: list[str] | None = None) -> int:
     # The stored figures come from Jupyter's inline backend; MPLBACKEND=Agg in the shell would drop them all.
     if os.environ.pop("MPLBACKEND", None):
         print("ignoring MPLBACKEND: the notebooks' figures need Jupyter's own (inline) backend")
+    # One thread per kernel: the course's tensors are too small to gain from more, two kernels side by side would
+    # spin against each other for the cores (several times slower), and the stored bytes must not depend on how
+    # many cores the machine has.
+    os.environ["OMP_NUM_THREADS"] = "1"
     paths = args.notebooks or sorted((ROOT / "notebooks").glob("*.ipynb"))
     with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         results = list(pool.map(_one, paths, [args.check] * len(paths)))
