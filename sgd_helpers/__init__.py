@@ -1,9 +1,8 @@
 """Small, tested helpers for the course *SGD, step by step*.
 
-One module per concern: `data` (data made in code), `models` (models and
-losses), `grads` (checking gradients), `training` (steps and the fit loop),
-`closed_form` (least squares and curvature), `plots`, `widgets` and `exercises` (the checks behind
-the notebooks' exercises).
+One module per concern: `data` (data made in code), `models` (models and losses), `grads` (checking gradients),
+`training` (steps, descent paths and the fit loop), `closed_form` (least squares and curvature), `plots`, `widgets`
+(the explorers) and `exercises` (the checks behind the notebooks' exercises).
 """
 
 from .closed_form import hessian, least_squares, max_stable_lr
@@ -11,40 +10,15 @@ from .data import five_x_squared, noisy_coaster, roller_coaster
 from .exercises import check_answer
 from .grads import finite_difference, grad_fn_tree
 from .models import mse, poly_features, polynomial, quadratic, sse
-from .plots import plot_descent_path, plot_function, plot_loss, plot_tangent, show_preds
+from .plots import plot_contours, plot_descent_path, plot_function, plot_loss, plot_path, plot_tangent, show_preds
 from .training import FitResult, Progress, descent_path, first_within, fit, sgd_step
-from .widgets import Explorer, coaster_explorer, descent_explorer, scaling_explorer
+from .widgets import Explorer, coaster_explorer, descent_explorer, scaling_explorer, surface_explorer
 
 __version__ = "0.2.0"
-
 __all__ = [
-    "Explorer",
-    "check_answer",
-    "coaster_explorer",
-    "descent_explorer",
-    "FitResult",
-    "descent_path",
-    "finite_difference",
-    "first_within",
-    "fit",
-    "five_x_squared",
-    "grad_fn_tree",
-    "hessian",
-    "least_squares",
-    "max_stable_lr",
-    "mse",
-    "noisy_coaster",
-    "plot_descent_path",
-    "plot_function",
-    "plot_loss",
-    "plot_tangent",
-    "Progress",
-    "poly_features",
-    "polynomial",
-    "quadratic",
-    "roller_coaster",
-    "scaling_explorer",
-    "sgd_step",
-    "show_preds",
-    "sse",
+    "hessian", "least_squares", "max_stable_lr", "five_x_squared", "noisy_coaster", "roller_coaster", "check_answer",
+    "finite_difference", "grad_fn_tree", "mse", "poly_features", "polynomial", "quadratic", "sse", "plot_contours",
+    "plot_descent_path", "plot_function", "plot_loss", "plot_path", "plot_tangent", "show_preds", "FitResult",
+    "Progress", "descent_path", "first_within", "fit", "sgd_step", "Explorer", "coaster_explorer", "descent_explorer",
+    "scaling_explorer", "surface_explorer",
 ]

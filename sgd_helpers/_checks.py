@@ -15,14 +15,8 @@ from torch import Tensor
 
 
 def as_float_tensor(x: Tensor | Sequence[float] | float, name: str) -> Tensor:
-    """`x` as a floating-point tensor: tensors pass unchanged (autograd kept), numbers and lists become float32.
-
-    A list of tensors is stacked, so gradients still flow to them. An integer tensor is an error: gradients need
-    floats.
-
-    >>> as_float_tensor([1, 2], "x")
-    tensor([1., 2.])
-    """
+    """`x` as a floating-point tensor: tensors pass unchanged (autograd kept), numbers and lists become float32, and
+    a list of tensors is stacked so that gradients still flow to them. Integer tensors are refused."""
     if isinstance(x, (list, tuple)) and any(isinstance(v, Tensor) for v in x):
         x = torch.stack([torch.as_tensor(v, dtype=torch.float32) for v in x])
     if isinstance(x, Tensor):
@@ -39,45 +33,30 @@ def as_float_tensor(x: Tensor | Sequence[float] | float, name: str) -> Tensor:
 
 
 def check_finite(x: Tensor, name: str) -> Tensor:
-    """`x`, unless it holds NaN or infinity.
-
-    >>> check_finite(torch.tensor([1.0, 2.0]), "x")
-    tensor([1., 2.])
-    """
     if not bool(torch.isfinite(x.detach()).all()):
         raise ValueError(f"{name} contains NaN or infinite values; expected finite numbers")
     return x
 
 
 def check_same_shape(a: Tensor, b: Tensor, name_a: str, name_b: str) -> None:
-    """Raise unless `a` and `b` have the same shape: the broadcasting trap, `(n, 1) - (n,)`, gives `(n, n)`.
-
-    >>> check_same_shape(torch.zeros(3), torch.ones(3), "preds", "targets")
-    """
+    """The broadcasting trap: `(n, 1) - (n,)` silently gives `(n, n)`."""
     if a.shape != b.shape:
         raise ValueError(f"{name_a} has shape {tuple(a.shape)} but {name_b} has shape {tuple(b.shape)}; "
                          "they must match element for element")
 
 
 def check_same_dtype(a: Tensor, b: Tensor, name_a: str, name_b: str) -> None:
-    """Raise unless `a` and `b` share a dtype (PyTorch's own message names an internal operation instead).
-
-    >>> check_same_dtype(torch.zeros(1), torch.ones(1), "t", "params")
-    """
+    """PyTorch's own message for this names an internal operation ('addmv') instead of the learner's tensors."""
     if a.dtype != b.dtype:
         raise TypeError(f"{name_a} is {a.dtype} but {name_b} is {b.dtype}; use one dtype for both "
                         f"(for example {name_b}.to({name_a}.dtype))")
 
 
 def count(n: int, name: str, least: int | None = 1) -> int:
-    """`n` as an int if it is a whole number (numpy's too) of at least `least`; bools and floats are errors.
-
-    >>> count(3, "steps")
-    3
-    """
-    if isinstance(n, bool):
-        raise TypeError(f"{name} must be a whole number, got {n!r}")
+    """`n` as an int if it is a whole number (numpy's too) of at least `least`; bools and floats are refused."""
     try:
+        if isinstance(n, bool):
+            raise TypeError
         n = operator.index(n)
     except TypeError as e:
         raise TypeError(f"{name} must be a whole number, got {n!r}") from e
@@ -87,27 +66,16 @@ def count(n: int, name: str, least: int | None = 1) -> int:
 
 
 def number(x: float, name: str) -> float:
-    """`x` as a float if it is a real, finite number; bools and text are errors, not numbers.
-
-    >>> number(0.5, "x0")
-    0.5
-    """
+    """`x` as a float if it is a real, finite number; bools and text are refused."""
     if isinstance(x, bool) or not isinstance(x, (numbers.Real, Tensor)) or (isinstance(x, Tensor) and x.numel() != 1):
         raise TypeError(f"{name} must be a number, got {x!r}")
-    value = float(x)
-    if not math.isfinite(value):
+    if not math.isfinite(float(x)):
         raise ValueError(f"{name} must be a finite number, got {x!r}")
-    return value
+    return float(x)
 
 
 def check_lr(lr: float | Tensor, name: str = "lr") -> float | Tensor:
-    """A positive, finite learning rate as a float, or a tensor of per-parameter ones, each positive and finite.
-
-    >>> check_lr(0.1)
-    0.1
-    >>> check_lr(torch.tensor([0.1, 0.01]))
-    tensor([0.1000, 0.0100])
-    """
+    """A positive, finite learning rate as a float, or a tensor of per-parameter ones, each positive and finite."""
     if isinstance(lr, Tensor) and lr.numel() > 1:
         lr = as_float_tensor(lr, name)
         if not bool(((lr > 0) & torch.isfinite(lr)).all()):

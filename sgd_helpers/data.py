@@ -41,7 +41,7 @@ def noisy_coaster(n: int = 2000, seed: int = 0, noise: float = 3.0) -> tuple[Ten
 
     The same curve as `roller_coaster`, `0.75*(t-9.5)**2 + 1`, plus Gaussian
     noise with standard deviation `noise`. Sorted by time, as a logger would
-    record them, which is what makes shuffling matter in notebook 05.
+    record them, which is what makes shuffling matter in notebook 06.
 
     >>> t, s = noisy_coaster(n=5)
     >>> t.shape, bool((t[1:] >= t[:-1]).all())

@@ -86,19 +86,18 @@ def _estimates(formula: Callable[[float, float, float], float], h: float = 1e-3)
 _BOWL = torch.tensor([1.0, 10.0])  # loss (_BOWL * p**2).sum(): a stretched bowl
 
 
-def _momentum_path(step: Callable, steps: int = 50) -> torch.Tensor:
-    """Positions visited by `step(p, v, grad, lr, beta) -> (p, v)` from (1, 1), lr 0.02, beta 0.9."""
-    p, v, path = torch.tensor([1.0, 1.0]), torch.zeros(2), []
-    for _ in range(steps):
-        p, v = step(p.clone(), v.clone(), 2 * _BOWL * p, 0.02, 0.9)
-        p, v = torch.as_tensor(p, dtype=torch.float32), torch.as_tensor(v, dtype=torch.float32)
+def _adam_path(step: Callable, steps: int = 60) -> torch.Tensor:
+    """Positions visited by `step(p, m, v, grad, t, lr) -> (p, m, v)` from (1, 1) at lr 0.05 on the stretched bowl."""
+    p, m, v, path = torch.tensor([1.0, 1.0]), torch.zeros(2), torch.zeros(2), []
+    for t in range(1, steps + 1):
+        p, m, v = (torch.as_tensor(x, dtype=torch.float32) for x in step(p, m, v, 2 * _BOWL * p, t, 0.05))
         path.append(p)
     return torch.stack(path)
 
 
-def _torch_momentum_path(steps: int = 50) -> torch.Tensor:
+def _torch_adam_path(steps: int = 60) -> torch.Tensor:
     p = torch.tensor([1.0, 1.0], requires_grad=True)
-    opt, path = torch.optim.SGD([p], lr=0.02, momentum=0.9), []
+    opt, path = torch.optim.Adam([p], lr=0.05), []
     for _ in range(steps):
         opt.zero_grad()
         (_BOWL * p**2).sum().backward()
@@ -108,16 +107,69 @@ def _torch_momentum_path(steps: int = 50) -> torch.Tensor:
 
 
 def _follows(reference: Callable[[], torch.Tensor]) -> Callable[[Any], bool]:
-    return _calls(lambda step: torch.allclose(_momentum_path(step), reference(), rtol=1e-4, atol=1e-6))
+    return _calls(lambda step: torch.allclose(_adam_path(step), reference(), rtol=1e-4, atol=1e-5))
 
 
-def _averaged(p, v, grad, lr, beta):
-    v = beta * v + (1 - beta) * grad
-    return p - lr * v, v
+def _adam_like(correct: bool = True, summed: bool = False, squared: bool = True) -> Callable:
+    def step(p, m, v, grad, t, lr, b1=0.9, b2=0.999, eps=1e-8):
+        m = b1 * m + (grad if summed else (1 - b1) * grad)
+        v = b2 * v + (1 - b2) * (grad**2 if squared else grad.abs())
+        m_hat, v_hat = (m / (1 - b1**t), v / (1 - b2**t)) if correct else (m, v)
+        return p - lr * m_hat / (v_hat.sqrt() + eps), m, v
+
+    return step
 
 
-def _no_memory(p, v, grad, lr, beta):
-    return p - lr * grad, v
+def _bowls() -> list[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]:
+    """(Hessian, bottom, a starting point) for three bowls, one of them tilted, in float64."""
+    tilted = torch.tensor([[3.0, 1.2], [1.2, 1.0]], dtype=torch.float64)
+    return [(torch.diag(torch.tensor([2.0, 8.0], dtype=torch.float64)), torch.tensor([1.0, -1.0], dtype=torch.float64),
+             torch.tensor([3.0, 2.0], dtype=torch.float64)),
+            (tilted, torch.tensor([0.5, 2.0], dtype=torch.float64), torch.tensor([-1.0, 4.0], dtype=torch.float64)),
+            (100 * tilted, torch.zeros(2, dtype=torch.float64), torch.tensor([0.3, -0.7], dtype=torch.float64))]
+
+
+def _lands(expected: Callable) -> Callable[[Any], bool]:
+    """Does `answer(p, grad, hessian)` give `expected(p, grad, hessian, bottom)` on every bowl?"""
+
+    def test(step: Callable) -> bool:
+        return all(torch.allclose(torch.as_tensor(step(p, H @ (p - m), H), dtype=torch.float64),
+                                  expected(p, H @ (p - m), H, m), rtol=1e-6, atol=1e-9) for H, m, p in _bowls())
+
+    return _calls(test)
+
+
+def _epoch_cases() -> list[tuple[int, int, int]]:
+    return [(10, 3, 0), (2000, 64, 1), (7, 7, 2), (50, 8, 3)]
+
+
+def _reference_batches(n: int, size: int, seed: int) -> list[list[int]]:
+    from torch.utils.data import BatchSampler, RandomSampler
+
+    return list(BatchSampler(RandomSampler(range(n), generator=torch.Generator().manual_seed(seed)), size, False))
+
+
+def _as_lists(batches: Any) -> list[list[int]]:
+    return [[int(i) for i in torch.as_tensor(b).reshape(-1).tolist()] for b in batches]
+
+
+def _batches_like(expected: Callable[[int, int, int], list[list[int]]]) -> Callable[[Any], bool]:
+    return _calls(lambda fn: all(_as_lists(fn(n, size, seed)) == expected(n, size, seed)
+                                 for n, size, seed in _epoch_cases()))
+
+
+def _in_order(n: int, size: int, seed: int) -> list[list[int]]:
+    return [list(range(n))[i : i + size] for i in range(0, n, size)]
+
+
+def _without_last(n: int, size: int, seed: int) -> list[list[int]]:
+    full = _reference_batches(n, size, seed)
+    return full if n % size == 0 else full[:-1]
+
+
+def _unseeded(fn: Callable) -> bool:
+    """Two calls with one seed give different orders: the generator was not seeded with it."""
+    return _as_lists(fn(50, 8, 3)) != _as_lists(fn(50, 8, 3))
 
 
 def _stop_rule_case() -> torch.Tensor:
@@ -229,19 +281,56 @@ EXERCISES: dict[str, Exercise] = {
          (_near(1e-5, rtol=1e-6), "not yet: with SSE the gradient is 20 times larger than with MSE (20 points), so "
                                   "the same rate would take 20 times bigger steps.")),
     ),
-    # 04 · The open questions
+    # 04 · The loss surface
     "04.1": Exercise(
+        _near(0.8697, rtol=2e-3), "the steeper axis, curvature 2.30, sets the limit: lr < 2 / 2.30 = 0.870.",
+        ((_near(0.4349, rtol=2e-3), "not yet: 1 / 2.30 lands the steep axis in one step. The limit, where that axis's "
+                                    "factor 1 - lr·λ reaches -1, is twice that."),
+         (_near(10.67, rtol=2e-3), "not yet: 2 / 0.187 is the flat axis's limit. Every axis must be stable, so the "
+                                   "steepest one sets it."),
+         (_near(2 / (2.2995 + 0.1875), rtol=2e-3), "not yet: the curvatures are not added; each axis has its own "
+                                                   "factor 1 - lr·λ, and the steeper one sets the limit.")),
+    ),
+    "04.2": Exercise(
+        _near(5.0, rtol=1e-6), "on a steady slope v grows to g / (1 - 0.8) = 5 g: steps five times plain descent's.",
+        ((_near(0.8, rtol=1e-6), "not yet: 0.8 is how much of v is kept each step. Add up g + 0.8 g + 0.64 g + ..."),
+         (_near(1.8, rtol=1e-6), "not yet: that is after two steps. Keep adding: g (1 + 0.8 + 0.64 + ...) = g / 0.2."),
+         (_near(1.25, rtol=1e-6), "not yet: that is 1 / 0.8. The sum g (1 + β + β² + ...) is g / (1 - β).")),
+    ),
+    "04.3": Exercise(
+        _follows(_torch_adam_path), "your Adam takes torch.optim.Adam's steps for 60 steps.",
+        ((_follows(lambda: _adam_path(_adam_like(correct=False))), "not yet: the bias correction is missing. Both "
+                                                                   "averages start at 0: divide m by 1 - β₁^t and v "
+                                                                   "by 1 - β₂^t."),
+         (_follows(lambda: _adam_path(_adam_like(summed=True))), "not yet: that m is momentum's sum. Adam averages: "
+                                                                 "m = β₁·m + (1 - β₁)·grad."),
+         (_follows(lambda: _adam_path(_adam_like(squared=False))), "not yet: v averages the gradient's square, "
+                                                                   "grad**2.")),
+        probe=(torch.ones(2), torch.zeros(2), torch.zeros(2), torch.ones(2), 1, 0.1),
+    ),
+    "04.4": Exercise(
+        _lands(lambda p, g, H, m: m), "one step of p - H⁻¹·grad lands on the bottom of every bowl.",
+        ((_lands(lambda p, g, H, m: p - H @ g), "not yet: that multiplies by the Hessian. Newton divides by it: "
+                                                "solve H·x = grad (torch.linalg.solve) and step by x."),
+         (_lands(lambda p, g, H, m: p + torch.linalg.solve(H, g)), "not yet: that runs uphill. Subtract the step."),
+         (_lands(lambda p, g, H, m: p - g / torch.diagonal(H)), "not yet: dividing by the Hessian's diagonal is "
+                                                                "right only when the bowl's axes are the "
+                                                                "parameters' own; here one bowl is tilted.")),
+        probe=(torch.ones(2), torch.ones(2), torch.eye(2)),
+    ),
+    # 05 · The open questions
+    "05.1": Exercise(
         _near(14), "14 balances x², x and 1 best (condition number about 7); 10 and 20 are close behind.",
         ((_near(20), "not yet: 20 puts x in [-1, 1], a good habit, but compute the condition numbers: one is lower."),
          (_near(10), "close, but compute all five condition numbers: one is lower.")),
     ),
-    "04.2": Exercise(
+    "05.2": Exercise(
         _near(2.837e-5, rtol=2e-3), "MSE's gradient is 41 times smaller, so its limit is 41 × 6.92e-7 ≈ 2.84e-5.",
         ((_near(6.919e-7, rtol=2e-3), "not yet: that is SSE's limit. MSE divides the loss by n = 41."),
          (_near(6.919e-7 / 41, rtol=2e-3), "not yet: MSE's gradient is 41 times *smaller*, so its learning rate can "
                                            "be 41 times larger.")),
     ),
-    "04.3": Exercise(
+    "05.3": Exercise(
         _rule_gives(_first_flat), "your rule stops where the loss first improved by less than 0.1% over 50 steps.",
         ((_rule_gives(lambda c: _first_flat(c) + 1), "not yet: one step late. Stop at the first step where it holds."),
          (_rule_gives(lambda c: _first_flat(c) - 1), "not yet: one step early. Compare the loss now, "
@@ -250,42 +339,43 @@ EXERCISES: dict[str, Exercise] = {
           "not yet: that compares the absolute improvement with 0.001; divide it by the earlier loss first.")),
         probe=(Progress(60, torch.zeros(1), [1.0] * 61, 1.0),),
     ),
-    # 05 · The S in SGD
-    "05.1": Exercise(
+    # 06 · The S in SGD
+    "06.1": Exercise(
         _near(2.0, rtol=1e-9), "4 times more points, √4 = 2 times less noise.",
         ((_near(4.0, rtol=1e-9), "not yet: that is the ratio of the batch sizes. The noise falls like its square "
                                  "root."),
          (_near(0.5, rtol=1e-9), "not yet: upside down. Larger batches have less noise, so noise(16) / noise(64) is "
                                  "above 1.")),
     ),
-    "05.2": Exercise(
-        _near(10.0, rtol=1e-9), "on a steady slope v grows to g / (1 - 0.9) = 10 g, so steps are 10 times plain SGD's.",
-        ((_near(0.9, rtol=1e-9), "not yet: 0.9 is how much of v is kept each step. Add up g + 0.9 g + 0.81 g + ..."),
-         (_near(1.9, rtol=1e-9), "not yet: that is after two steps. Keep adding: g (1 + 0.9 + 0.81 + ...) = g / 0.1."),
-         (_near(1.0, rtol=1e-9), "not yet: momentum adds up past gradients: on a steady slope they pile up.")),
+    "06.2": Exercise(
+        _near(160, rtol=1e-9), "2,000 / 64 is 31 full batches and one of 16: 32 steps an epoch, 160 in five.",
+        ((_near(155, rtol=1e-9), "not yet: 31 full batches leave 16 points over, and they make a 32nd, smaller batch: "
+                                 "a step too."),
+         (_near(156.25, rtol=1e-9), "not yet: steps come in whole batches. How many batches does one epoch make?"),
+         (_near(32, rtol=1e-9), "close: that is one epoch. The question asks for five.")),
     ),
-    "05.3": Exercise(
-        _follows(_torch_momentum_path), "your momentum takes torch.optim.SGD(momentum=0.9)'s steps for 50 steps.",
-        ((_follows(lambda: _momentum_path(_averaged)), "not yet: that is an average, v = βv + (1 - β)g. PyTorch's "
-                                                       "buffer is a decayed sum: v = βv + g."),
-         (_follows(lambda: _momentum_path(_no_memory)), "not yet: that is plain gradient descent. Update v first, then "
-                                                        "step along v, not along the gradient."),
-         (_calls(lambda step: not torch.isfinite(_momentum_path(step)).all() or _momentum_path(step).abs().max() > 2),
-          "not yet: the steps run away. Subtract lr · v from p (downhill), and check the sign.")),
-        probe=(torch.ones(2), torch.zeros(2), torch.ones(2), 0.1, 0.9),
+    "06.3": Exercise(
+        _batches_like(_reference_batches), "your batches are the sampler's, batch for batch.",
+        ((_batches_like(_in_order), "not yet: these batches are in order. Shuffle first: torch.randperm(n, "
+                                    "generator=...)."),
+         (_batches_like(_without_last), "not yet: the last, smaller batch is missing. DataLoader keeps it (unless "
+                                        "drop_last=True)."),
+         (_calls(_unseeded), "not yet: two calls with the same seed gave different batches. Make a generator, "
+                             "seed it with seed, and pass it to torch.randperm.")),
+        probe=(10, 3, 0),
     ),
-    # 06 · From a quadratic to pixels
-    "06.1": Exercise(
+    # 07 · From a quadratic to pixels
+    "07.1": Exercise(
         _near(65, rtol=1e-9), "64 weights, one per pixel, and one bias.",
         ((_near(64, rtol=1e-9), "not yet: one weight per pixel is 64, and the model adds one more number to the sum."),
          (_near(8, rtol=1e-9), "not yet: an image is 8 × 8 pixels, and each pixel has its own weight.")),
     ),
-    "06.2": Exercise(
+    "07.2": Exercise(
         _near(0.5, rtol=1e-6), "every score is 0, the sigmoid of 0 is 0.5, and the loss is 0.5 for a 3 and a 7 alike.",
         ((_near(0.0, atol=1e-9), "not yet: a score of 0 is not a sureness of 0: the sigmoid squashes 0 to 0.5."),
          (_near(1.0, rtol=1e-6), "not yet: the sigmoid of 0 is 0.5, so the model is half sure of everything.")),
     ),
-    "06.3": Exercise(
+    "07.3": Exercise(
         _matches_bce(), "your cross-entropy equals PyTorch's on every case.",
         ((_matches_bce(-1.0), "not yet: the sign. log(p) is negative for p below 1; the loss is -log(p)."),
          (_matches_bce(reduce="sum"), "not yet: that is the sum; average over the images (.mean()) instead.")),

@@ -12,12 +12,16 @@ from collections.abc import Callable, Sequence
 import matplotlib.pyplot as plt
 import torch
 from matplotlib.axes import Axes
-from matplotlib.ticker import FuncFormatter, MaxNLocator, NullLocator
+from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
 from torch import Tensor
 
 from ._checks import as_float_tensor, check_finite, check_same_shape
 
-__all__ = ["plot_function", "plot_tangent", "show_preds", "plot_descent_path", "plot_loss", "log_scale"]
+__all__ = ["plot_function", "plot_tangent", "show_preds", "plot_descent_path", "plot_loss", "log_scale",
+           "plot_contours", "plot_path"]
+
+
+RED = "#c0392b"
 
 
 def _np(x: Tensor):
@@ -142,7 +146,7 @@ def plot_descent_path(
     ys = f(xs)
     ax.plot(_np(xs), _np(ys), "-o", ms=4, lw=1, color="C1", zorder=2, label="steps")
     ax.plot(_np(xs[:1]), _np(ys[:1]), "s", color="C3", ms=7, zorder=3, label="start")
-    last = dict(marker="X", color="#c0392b", label=f"step {len(xs) - 1}: flying off") if diverged else \
+    last = dict(marker="X", color=RED, label=f"step {len(xs) - 1}: flying off") if diverged else \
         dict(marker="*", color="C2", label=f"after {len(xs) - 1} steps")
     ax.plot(_np(xs[-1:]), _np(ys[-1:]), ls="none", ms=11, zorder=3, **last)
     ax.set_xlabel("x")
@@ -151,11 +155,10 @@ def plot_descent_path(
 
 
 def log_scale(ax: Axes, values: Tensor) -> Axes:
-    """Put `ax`'s y axis on a log scale that keeps readable labels, however narrow the range of `values`.
+    """Put `ax`'s y axis on a log scale that keeps at least two labels, however narrow the range of `values`.
 
-    Over less than a factor of ten a log axis may hold no power of ten, and so no label at all: there, ticks are
-    placed at round numbers instead. Wider ranges get the powers of ten. No minor ticks either way: they cost more
-    to draw than they tell.
+    A log axis labels only powers of ten, so over less than two decades it may show one label or none. There, ticks
+    go at 1, 2 and 5 times the powers of ten, or, over less than a factor of three, at round numbers.
 
     >>> ax = plt.subplots()[1]; _ = ax.plot([0, 1], [677.0, 694.0])
     >>> len(log_scale(ax, torch.tensor([677.0, 694.0])).get_yticks()) > 1
@@ -163,9 +166,14 @@ def log_scale(ax: Axes, values: Tensor) -> Axes:
     """
     ax.set_yscale("log")
     finite = values[torch.isfinite(values) & (values > 0)]
-    if len(finite) and float(finite.max()) < 10 * float(finite.min()):
-        ax.yaxis.set_major_locator(MaxNLocator(4))
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.4g}"))
+    if len(finite):
+        lo, hi = float(finite.min()), float(finite.max())
+        if hi < 3 * lo:
+            ax.yaxis.set_major_locator(MaxNLocator(4))
+        elif math.floor(math.log10(hi)) - math.ceil(math.log10(lo)) < 1:
+            ax.yaxis.set_major_locator(LogLocator(subs=(1, 2, 5)))
+        if hi < 3 * lo or math.floor(math.log10(hi)) - math.ceil(math.log10(lo)) < 1:
+            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}" if 10 <= v < 1e7 else f"{v:.3g}"))
     ax.yaxis.set_minor_locator(NullLocator())
     return ax
 
@@ -187,3 +195,55 @@ def plot_loss(
     ax.set_xlabel("step")
     ax.set_ylabel("loss")
     return log_scale(ax, values) if log else ax
+
+
+def plot_contours(
+    loss: Callable[[Tensor], Tensor], xlim: tuple[float, float], ylim: tuple[float, float], ax: Axes | None = None,
+    names: tuple[str, str] = ("x", "y"), bottom: Tensor | Sequence[float] | None = None, levels: int = 14,
+    n: int = 150,
+) -> Axes:
+    """Contour lines of a loss of two parameters over `xlim` × `ylim`, with its lowest point, if given, marked `+`.
+
+    `loss` maps a tensor whose last dimension holds the two parameters to one loss each. The levels are spaced
+    geometrically above the grid's lowest value, so a narrow valley shows its floor as well as its walls.
+
+    >>> ax = plot_contours(lambda p: (p**2).sum(-1), (-1, 1), (-1, 1), bottom=(0, 0))
+    >>> ax.get_xlabel(), len(ax.collections) > 0, ax.lines[0].get_label()
+    ('x', True, 'lowest point')
+    """
+    xs, ys = torch.linspace(*xlim, n, dtype=torch.float64), torch.linspace(*ylim, n, dtype=torch.float64)
+    grid = torch.stack(torch.meshgrid(xs, ys, indexing="xy"), -1)
+    z = loss(grid.float()).detach().double()
+    if z.shape != grid.shape[:-1]:
+        raise ValueError(f"loss must map points of shape (..., 2) to one loss each; got {tuple(z.shape)} for a grid "
+                         f"of {tuple(grid.shape)}")
+    lowest, highest = float(z.min()), float(z.max())
+    heights = lowest + (highest - lowest) * torch.logspace(-4, 0, levels, dtype=torch.float64)[:-1]
+    if ax is None:
+        ax = plt.subplots(figsize=(5, 4))[1]
+    ax.contour(_np(xs), _np(ys), _np(z), levels=_np(heights), colors="0.6", linewidths=0.7, zorder=1)
+    if bottom is not None:
+        b = as_float_tensor(bottom, "bottom").detach().reshape(-1).tolist()
+        ax.plot(b[0], b[1], "+", color="k", ms=12, mew=2, zorder=5, label="lowest point")
+    ax.set_xlabel(names[0])
+    ax.set_ylabel(names[1])
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    return ax
+
+
+def plot_path(ax: Axes, path: Tensor, label: str, color: str = "C1", diverged: bool = False, lw: float | None = None
+              ) -> Axes:
+    """Draw a descent path of two parameters (one row per step) on `ax`: a line, the start as a square, the end as
+    a star (or, for a run that `diverged`, a red cross). Long paths get thinner lines unless `lw` says otherwise.
+
+    >>> ax = plot_path(plt.subplots()[1], torch.tensor([[1.0, 1], [0, 0]]), "GD")
+    >>> ax.lines[0].get_xydata().tolist()
+    [[1.0, 1.0], [0.0, 0.0]]
+    """
+    p = _np(as_float_tensor(path, "path").detach().reshape(-1, 2))
+    ax.plot(p[:, 0], p[:, 1], "-", marker="o" if len(p) <= 60 else None, ms=3,
+            lw=lw if lw is not None else 1.2 if len(p) <= 200 else 0.6, color=color, label=label, zorder=3)
+    ax.plot(p[:1, 0], p[:1, 1], "s", color=color, ms=6, zorder=4)
+    ax.plot(p[-1:, 0], p[-1:, 1], "X" if diverged else "*", color=RED if diverged else color, ms=11, zorder=4)
+    return ax

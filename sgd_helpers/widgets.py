@@ -27,13 +27,13 @@ from matplotlib.figure import Figure
 from ._checks import as_float_tensor, check_finite, check_same_shape
 from .closed_form import max_stable_lr
 from .models import polynomial, quadratic, sse
-from .plots import plot_descent_path, plot_loss, show_preds
+from .plots import RED, plot_contours, plot_descent_path, plot_loss, plot_path, show_preds
 from .training import descent_path, fit
 
-__all__ = ["Explorer", "descent_explorer", "coaster_explorer", "scaling_explorer", "fmt", "lr_options", "grid"]
+__all__ = ["Explorer", "descent_explorer", "coaster_explorer", "scaling_explorer", "surface_explorer", "fmt",
+           "lr_options", "grid"]
 
 Draw = Callable[..., tuple[str, bool]]
-RED = "#c0392b"
 
 
 def fmt(v: float) -> str:
@@ -70,27 +70,23 @@ def grid(lo: float, hi: float, step: float, *also: float) -> list[float]:
 
 
 def _choice(description: str, options: Sequence[float], value: float) -> widgets.SelectionSlider:
-    slider = widgets.SelectionSlider(options=[(fmt(float(v)), float(v)) for v in options], description=description)
+    slider = widgets.SelectionSlider(options=[(fmt(v), v) for v in options], description=description)
     slider.value = _check_value(description, slider, value)
     return slider
 
 
 def _check_value(name: str, control: widgets.ValueWidget, value):
     """`value` as the control holds it; an error if the control cannot show it (a slider would clamp it, silently)."""
-    if isinstance(control, widgets.SelectionSlider):
-        values = [v for _, v in control.options]
+    if isinstance(control, (widgets.SelectionSlider, widgets.ToggleButtons)):
+        values = [o[1] if isinstance(o, tuple) else o for o in control.options]
         if not isinstance(value, bool) and value in values:
             return values[values.index(value)]
-        labels = [fmt(v) for v in values]
+        labels = [fmt(v) if isinstance(v, float) else repr(v) for v in values]
         shown = ", ".join(labels) if len(labels) <= 24 else f"{labels[0]} to {labels[-1]}"
         if len(labels) > 24 and isinstance(value, (int, float)) and not isinstance(value, bool):
             near = sorted(values, key=lambda v: abs(v - value))[:2]
             shown += f"; the nearest are {fmt(min(near))} and {fmt(max(near))}"
-        raise ValueError(f"{name} must be one of the slider's values ({shown}), got {value!r}")
-    if isinstance(control, widgets.ToggleButtons):
-        if value in control.options:
-            return value
-        raise ValueError(f"{name} must be one of {list(control.options)}, got {value!r}")
+        raise ValueError(f"{name} must be one of the control's values ({shown}), got {value!r}")
     if isinstance(value, bool) or not isinstance(value, int) or not control.min <= value <= control.max:
         raise ValueError(f"{name} must be a whole number from {control.min} to {control.max} (the slider's range), "
                          f"got {value!r}")
@@ -340,7 +336,98 @@ def scaling_explorer(
     return Explorer(
         draw,
         margins={"left": 0.08, "right": 0.98, "bottom": 0.16, "top": 0.9, "wspace": 0.22},
-        scale=_choice("x divided by", [1, 2, 3, 5, 7, 10, 14, 20, 30, 40, 50, 70, 100], scale),
+        scale=_choice("x divided by", [float(v) for v in (1, 2, 3, 5, 7, 10, 14, 20, 30, 40, 50, 70, 100)], scale),
         lr=_choice("lr", lr_options(1e-9, 1.0), lr),
         steps=_steps(steps, 500),
+    )
+
+
+def _nice(x: float) -> float:
+    """The largest of 1, 2 or 5 times a power of ten that is at most `x`."""
+    power = 10 ** math.floor(math.log10(x))
+    return max(m * power for m in (1, 2, 5) if m * power <= x * (1 + 1e-9))
+
+
+def _bowl(loss: Callable[[torch.Tensor], torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor, float]:
+    """The Hessian, the minimum and the lowest loss of a quadratic loss of two parameters (one Newton step).
+
+    The loss is asked at float32 points, as a learner's function built on float32 data expects; the answers are
+    kept in float64.
+    """
+    here, there = torch.zeros(2), torch.ones(2)
+    H = torch.autograd.functional.hessian(loss, here).double()
+    if not torch.allclose(H, torch.autograd.functional.hessian(loss, there).double(), rtol=1e-4):
+        raise ValueError("surface_explorer needs a bowl: a loss quadratic in its two parameters, whose curvature is "
+                         "the same everywhere")
+    g = torch.autograd.functional.jacobian(loss, here).double()
+    minimum = here.double() - torch.linalg.solve(H, g)
+    return H, minimum, float(loss(minimum.float()))
+
+
+METHODS = [("gradient descent", "gd"), ("momentum", "momentum"), ("Adam", "adam")]
+
+
+def surface_explorer(
+    loss: Callable[[torch.Tensor], torch.Tensor], xlim: tuple[float, float], ylim: tuple[float, float],
+    names: tuple[str, str] = ("a", "c"), start: tuple[float, float] = (0.0, 0.0), method: str = "gd",
+    lr: float = 3e-5, beta: float = 0.9, steps: int = 200,
+) -> Explorer:
+    """Descent on a bowl of two parameters, drawn over its contour lines: the optimiser, its learning rate, its
+    momentum β (also Adam's first β), the number of steps and the start, each on a control.
+
+    `loss` maps a tensor whose last dimension holds the two parameters to one loss each, and must be quadratic;
+    its gradient is then known in closed form, `H (p - minimum)`, which keeps thousands of steps quick. Left: the
+    path on the contours. Right: the loss above the lowest possible, at every step.
+
+    >>> ex = surface_explorer(lambda p: (p[..., 0] ** 2 + 10 * p[..., 1] ** 2), (-2, 2), (-1, 1), ("x", "y"),
+    ...                       start=(1.5, 0.5), lr=0.05, steps=50)
+    >>> ex.set(lr=0.2); ex.ok, ex.message.split("; ")[1]
+    (False, 'gradient descent is stable only below lr = 2 / λmax = 0.1')
+    """
+    H, minimum, lowest = _bowl(loss)
+    lam_max = float(torch.linalg.eigvalsh(H)[-1])
+
+    def draw(fig: Figure, method: str, lr: float, beta: float, steps: int, **starts: float) -> tuple[str, bool]:
+        x0 = torch.tensor(list(starts.values()), dtype=torch.float64)
+        path = descent_path(None, x0, lr, steps, method=method, beta=beta, grad=lambda p: H @ (p - minimum))
+        losses = loss(path.float()).double()
+        diverged = len(path) < steps + 1 or diverging(losses)
+        left, right = fig.subplots(1, 2, width_ratios=[1.25, 1])
+        plot_contours(loss, xlim, ylim, ax=left, names=names, bottom=minimum)
+        shown = path[((path[:, 0] - sum(xlim) / 2).abs() <= 2 * (xlim[1] - xlim[0]))
+                     & ((path[:, 1] - sum(ylim) / 2).abs() <= 2 * (ylim[1] - ylim[0]))]
+        label = {v: k for k, v in METHODS}[method]
+        plot_path(left, shown if len(shown) else path[:1], label, diverged=diverged)
+        what = f"momentum β = {fmt(beta)}" if method == "momentum" else label
+        left.set_title(f"{what}, lr = {fmt(lr)}, {_n_steps(steps)}", y=1.0)
+        left.legend(loc="upper right", fontsize=8)
+        excess = (losses - lowest)[torch.isfinite(losses)].clamp(1e-9 * max(abs(lowest), 1.0), 1e30)
+        plot_loss(excess, ax=right, log=True)
+        right.set_ylabel("loss above the lowest")
+        right.set_title("loss above the lowest possible, log scale", y=1.0)
+        if diverged:
+            limits = {"gd": f"gradient descent is stable only below lr = 2 / λmax = {fmt(2 / lam_max)}",
+                      "momentum": f"with momentum {fmt(beta)} it is stable only below lr = 2 (1 + β) / λmax = "
+                                  f"{fmt(2 * (1 + beta) / lam_max)}",
+                      "adam": "Adam's steps are about lr long, so lower it"}
+            finite = losses[torch.isfinite(losses)]
+            return (f"diverged: the loss grew from {float(losses[0]):.3g} to {float(finite[-1]):.3g} in "
+                    f"{_n_steps(len(finite) - 1)}; {limits[method]}"), False
+        end = ", ".join(f"{v:.4g}" for v in path[-1].tolist())
+        return (f"after {_n_steps(steps)}: loss = {float(losses[-1]):.5g} (lowest possible {lowest:.5g}); "
+                f"({', '.join(names)}) = ({end})"), True
+
+    toggle = widgets.ToggleButtons(options=METHODS, description="optimiser")
+    toggle.value = _check_value("method", toggle, method)
+    step = [_nice((hi - lo) / 25) for lo, hi in (xlim, ylim)]
+    return Explorer(
+        draw,
+        figsize=(9.5, 4),
+        margins={"left": 0.07, "right": 0.98, "bottom": 0.13, "top": 0.91, "wspace": 0.25},
+        method=toggle,
+        lr=_choice("lr", lr_options(1e-6, 10), lr),
+        beta=_choice("momentum β", [0, 0.5, 0.8, 0.9, 0.95, 0.99, 0.995, 0.999], beta),
+        steps=_choice("steps", [10, 20, 50, 100, 200, 500, 1000, 2000], steps),
+        **{f"start_{n}": _choice(f"start {n}", grid(lo, hi, s, v), v)
+           for n, (lo, hi), s, v in zip(names, (xlim, ylim), step, start, strict=True)},
     )

@@ -97,13 +97,17 @@ TABLE = [
     ("plot_function", "an empty range", lambda: h.plot_function(square, min=1, max=1), ValueError, "min < max"),
     # explorers: a value a control cannot show is refused, not silently clamped
     ("Explorer.set", "lr=0", lambda: h.coaster_explorer(t20, y20).set(lr=0), ValueError,
-     "lr must be one of the slider's values (1e-7 to 0.001"),
+     "lr must be one of the control's values (1e-7 to 0.001"),
     ("Explorer.set", "a value past the slider's range", lambda: h.descent_explorer().set(steps=80), ValueError,
      "steps must be a whole number from 1 to 50 (the slider's range), got 80"),
     ("Explorer.set", "a value between the slider's steps", lambda: h.coaster_explorer(t20, y20).set(lr=3.3e-5),
      ValueError, "the nearest are 3e-5 and 4e-5"),
     ("Explorer.set", "an unknown control", lambda: h.descent_explorer().set(rate=0.2), KeyError, "no control named"),
-    ("descent_explorer", "lr past the slider", lambda: h.descent_explorer(lr=5.0), ValueError, "slider's values"),
+    ("descent_explorer", "lr past the slider", lambda: h.descent_explorer(lr=5.0), ValueError, "control's values"),
+    ("Explorer.set", "an optimiser the explorer does not offer", lambda: h.surface_explorer(
+        lambda p: (p**2).sum(-1), (-1.0, 1.0), (-1.0, 1.0)).set(method="sgd"), ValueError, "method must be one of"),
+    ("surface_explorer", "a loss that is not a bowl",
+     lambda: h.surface_explorer(lambda p: (p**4).sum(-1), (-1.0, 1.0), (-1.0, 1.0)), ValueError, "needs a bowl"),
     ("coaster_explorer", "two starting params", lambda: h.coaster_explorer(t20, y20, start=(1.0, 2.0)), ValueError,
      "three numbers"),
     # exercises

@@ -18,14 +18,31 @@ def forward(f, x, h):
     return (f(x + h) - f(x)) / h
 
 
-def momentum(p, v, grad, lr, beta):
-    v = beta * v + grad
-    return p - lr * v, v
+def adam(p, m, v, grad, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad**2
+    return p - lr * (m / (1 - beta1**t)) / ((v / (1 - beta2**t)).sqrt() + eps), m, v
 
 
-def averaged_momentum(p, v, grad, lr, beta):
-    v = beta * v + (1 - beta) * grad
-    return p - lr * v, v
+def adam_uncorrected(p, m, v, grad, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad**2
+    return p - lr * m / (v.sqrt() + eps), m, v
+
+
+def summed_adam(p, m, v, grad, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + grad  # momentum's buffer, not an average
+    v = beta2 * v + (1 - beta2) * grad**2
+    return p - lr * (m / (1 - beta1**t)) / ((v / (1 - beta2**t)).sqrt() + eps), m, v
+
+
+def newton(p, grad, hessian):
+    return p - torch.linalg.solve(hessian, grad)
+
+
+def batches(n, size, seed):
+    order = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
+    return [order[i : i + size] for i in range(0, n, size)]
 
 
 def bce(scores, targets):
@@ -57,17 +74,25 @@ CASES = {
     "03.1": ("no", [("yes", "compare the 20th loss")]),
     "03.2": (3e-8, [(0.5, "gradient at a minimum")]),
     "03.3": (5e-7, [(2e-4, "20 times smaller, not larger"), (1e-5, "20 times bigger steps")]),
-    "04.1": (14, [(20, "one is lower"), (10, "one is lower")]),
-    "04.2": (41 * 6.919e-7, [(6.919e-7, "SSE's limit"), (6.919e-7 / 41, "41 times larger")]),
-    "04.3": (stop_relative, [(stop_absolute, "absolute improvement"),
+    "04.1": (2 / 2.2995, [(1 / 2.2995, "twice that"), (2 / 0.1875, "steepest one sets it")]),
+    "04.2": (5.0, [(0.8, "how much of v is kept"), (1.8, "after two steps"), (1.25, "1 / 0.8")]),
+    "04.3": (adam, [(adam_uncorrected, "bias correction"),
+                    (summed_adam, "momentum's sum")]),
+    "04.4": (newton, [(lambda p, g, H: p - H @ g, "multiplies by the Hessian"),
+                      (lambda p, g, H: p + torch.linalg.solve(H, g), "uphill"),
+                      (lambda p, g, H: p - g / torch.diagonal(H), "diagonal")]),
+    "05.1": (14, [(20, "one is lower"), (10, "one is lower")]),
+    "05.2": (41 * 6.919e-7, [(6.919e-7, "SSE's limit"), (6.919e-7 / 41, "41 times larger")]),
+    "05.3": (stop_relative, [(stop_absolute, "absolute improvement"),
                              (stop_late, "one step late")]),
-    "05.1": (2.0, [(4.0, "square root"), (0.5, "upside down")]),
-    "05.2": (10.0, [(0.9, "how much of v is kept"), (1.9, "after two steps")]),
-    "05.3": (momentum, [(averaged_momentum, "decayed sum"), (lambda p, v, g, lr, b: (p - lr * g, v), "plain gradient"),
-                        (lambda p, v, g, lr, b: (p + lr * (b * v + g), b * v + g), "run away")]),
-    "06.1": (65, [(64, "one more number"), (8, "8 × 8 pixels")]),
-    "06.2": (0.5, [(0.0, "squashes 0 to 0.5"), (1.0, "half sure")]),
-    "06.3": (bce, [(lambda s, t: -bce(s, t), "the sign"), (lambda s, t: bce(s, t) * len(s), "that is the sum"),
+    "06.1": (2.0, [(4.0, "square root"), (0.5, "upside down")]),
+    "06.2": (160, [(155, "a step too"), (156.25, "whole batches"), (32, "that is one epoch")]),
+    "06.3": (batches, [(lambda n, size, seed: [list(range(n))[i : i + size] for i in range(0, n, size)], "in order"),
+                       (lambda n, size, seed: batches(n, size, seed)[: n // size], "smaller batch is missing"),
+                       (lambda n, size, seed: [torch.randperm(n)[:size]], "different batches")]),
+    "07.1": (65, [(64, "one more number"), (8, "8 × 8 pixels")]),
+    "07.2": (0.5, [(0.0, "squashes 0 to 0.5"), (1.0, "half sure")]),
+    "07.3": (bce, [(lambda s, t: -bce(s, t), "the sign"), (lambda s, t: bce(s, t) * len(s), "that is the sum"),
                    (lambda s, t: -(t * s.log() + (1 - t) * (1 - s).log()).mean(), "squash the scores")]),
 }
 

@@ -113,10 +113,10 @@ def test_scaling_explorer_flags_a_learning_rate_above_the_limit():
 
 
 @pytest.mark.parametrize("name, value, words", [
-    ("lr", 0, "lr must be one of the slider's values (1e-7 to 0.001"),
+    ("lr", 0, "lr must be one of the control's values (1e-7 to 0.001"),
     ("lr", 3.3e-5, "the nearest are 3e-5 and 4e-5"),
     ("steps", 500, "steps must be a whole number from 1 to 200 (the slider's range), got 500"),
-    ("a", 7.0, "a must be one of the slider's values (-2 to 2"),
+    ("a", 7.0, "a must be one of the control's values (-2 to 2"),
     ("rate", 0.1, "no control named 'rate'"),
 ])
 def test_a_value_the_control_cannot_show_is_refused_not_clamped(name, value, words):
@@ -172,3 +172,49 @@ def test_explorer_margins_survive_a_redraw():
     ex = w.coaster_explorer(*roller_coaster())
     ex.set(steps=5)
     assert ex.fig.subplotpars.left == pytest.approx(0.08) and ex.fig.subplotpars.bottom == pytest.approx(0.16)
+
+
+def _valley(p):  # a tilted bowl with curvatures 1 and 25: loss = ½ (p - m)ᵀ H (p - m) + 2
+    H = torch.tensor([[13.0, 12.0], [12.0, 13.0]], dtype=p.dtype)
+    d = p - torch.tensor([1.0, -0.5], dtype=p.dtype)
+    return 0.5 * ((d @ H) * d).sum(-1) + 2.0
+
+
+@pytest.mark.parametrize("method, settings", [("gd", {}), ("momentum", {"beta": 0.9}), ("adam", {"beta": 0.9})])
+def test_surface_explorer_draws_the_path_descent_path_takes(method, settings):
+    ex = w.surface_explorer(_valley, (-2.0, 3.0), (-3.0, 2.0), ("x", "y"), start=(-1.5, 1.5), method=method,
+                            lr=0.05, steps=100, **settings)
+    oracle = w.descent_path(_valley, torch.tensor([-1.5, 1.5], dtype=torch.float64), 0.05, 100, method=method,
+                            beta=settings.get("beta", 0.9))  # autograd's gradients, not the explorer's closed form
+    (line,) = [ln for ln in ex.fig.axes[0].lines if ln.get_label() in ("gradient descent", "momentum", "Adam")]
+    np.testing.assert_allclose(line.get_xydata(), oracle.numpy(), rtol=1e-6, atol=1e-8)
+    assert ex.ok and ex.message.startswith("after 100 steps: loss = ") and "lowest possible 2" in ex.message
+
+
+@pytest.mark.parametrize("method, limit", [("gd", "2 / λmax = 0.08"), ("momentum", "2 (1 + β) / λmax = 0.152")])
+def test_surface_explorer_flags_divergence_with_its_method_s_limit(method, limit):
+    ex = w.surface_explorer(_valley, (-2.0, 3.0), (-3.0, 2.0), ("x", "y"), start=(-1.5, 1.5), method=method, lr=0.2,
+                            beta=0.9, steps=50)
+    assert not ex.ok and limit in ex.message
+    ex.set(lr=0.05)
+    assert ex.ok
+
+
+def test_surface_explorer_finds_the_bowl_and_refuses_a_loss_that_is_not_one():
+    ex = w.surface_explorer(_valley, (-2.0, 3.0), (-3.0, 2.0), ("x", "y"))
+    assert "lowest possible 2" in ex.message
+    np.testing.assert_allclose(ex.fig.axes[0].lines[0].get_xydata(), [[1.0, -0.5]], atol=1e-6)  # the bottom, marked
+    with pytest.raises(ValueError, match="needs a bowl"):
+        w.surface_explorer(lambda p: (p**4).sum(-1), (-1.0, 1.0), (-1.0, 1.0))
+
+
+def test_surface_explorer_log_axis_keeps_labels():
+    ex = w.surface_explorer(_valley, (-2.0, 3.0), (-3.0, 2.0), ("x", "y"), start=(-1.5, 1.5), lr=0.001, steps=10)
+    for settings in [{}, {"steps": 2000, "lr": 0.05}, {"method": "adam", "lr": 0.1, "steps": 200}]:
+        ex.set(**settings)
+        ex.fig.canvas.draw()
+        ax = ex.fig.axes[1]
+        lo, hi = ax.get_ylim()
+        labels = [t for t, v in zip(ax.yaxis.get_ticklabels(), ax.get_yticks(), strict=True)
+                  if lo <= v <= hi and t.get_text()]
+        assert len(labels) >= 2, settings

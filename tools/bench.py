@@ -113,8 +113,10 @@ def bench_browser(rounds: int = 4) -> dict | str:
                 page.restart_and_run_all()
                 for k, explorer in enumerate(page.explorers()):
                     names = [c.name for c in explorer.controls()]
+                    # forward through the controls, then back in reverse order, so every move changes the figure
+                    # (momentum's β changes nothing once the optimiser is plain descent again)
                     samples = [explorer.press(name, forward) for _ in range(rounds) for forward in (True, False)
-                               for name in names]
+                               for name in (names if forward else names[::-1])]
                     out[f"{path.stem}, explorer {k + 1}"] = {"median_ms": statistics.median(samples),
                                                              "max_ms": max(samples), "presses": len(samples)}
                 page.page.close()

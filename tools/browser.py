@@ -135,7 +135,7 @@ class Explorer:
         found = []
         for box in self.widget.locator(".widget-gridbox > .lm-Widget").all():
             name = box.locator(".widget-label").first.text_content().strip()
-            if box.locator(".widget-toggle-buttons").count():
+            if _is_toggle(box):
                 readout = box.locator("button.mod-active").text_content().strip()
                 found.append(Control(name, "toggle", readout))
             else:
@@ -155,11 +155,12 @@ class Explorer:
         return self.widget.locator(".widget-gridbox > .lm-Widget").filter(
             has=self.page.locator(".widget-label", has_text=name)).first
 
-    def press(self, name: str, forward: bool = True, timeout: float = 30) -> float:
+    def press(self, name: str, forward: bool = True, timeout: float = 30, changes: bool = True) -> float | None:
         """Move control `name` one step with the keyboard; return the milliseconds from the key press to the new
-        image on the page (timed in the page, from the keydown event to the image's change)."""
+        image on the page (timed in the page, from the keydown event to the image's change). With `changes=False`
+        (a move that leaves the figure as it was), wait until the kernel is idle again instead, and return None."""
         box = self._box(name)
-        if box.locator(".widget-toggle-buttons").count():
+        if _is_toggle(box):
             buttons = box.locator("button")
             classes = [buttons.nth(i).get_attribute("class") or "" for i in range(buttons.count())]
             current = next(i for i, c in enumerate(classes) if "mod-active" in c)
@@ -170,10 +171,19 @@ class Explorer:
             key = "ArrowRight" if forward else "ArrowLeft"
         self.page.evaluate(WATCH, self.index + 1)
         self.page.keyboard.press(key)
+        if not changes:
+            time.sleep(0.5)
+            self.page.wait_for_function("() => document.querySelector('.jp-Notebook-ExecutionIndicator')"
+                                        "?.getAttribute('data-status') === 'idle'", timeout=timeout * 1000)
+            return None
         try:
             return self.page.wait_for_function("() => window.__sgdLatency", timeout=timeout * 1000).json_value()
         except Exception as e:  # Playwright's TimeoutError
             raise AssertionError(f"{name}: no new image {timeout:g} s after pressing {key}") from e
+
+
+def _is_toggle(box) -> bool:
+    return "widget-toggle-buttons" in (box.get_attribute("class") or "")
 
 
 # Before a key press: note when the key goes down, and when the explorer's image (output `index`) changes.
