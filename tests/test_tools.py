@@ -53,7 +53,7 @@ def test_bench_measures_fit_and_explorers():
     fit = bench.bench_fit(steps=30, repeat=1)
     assert fit["fit_us_per_step"] > 0 and fit["bare_us_per_step"] > 0
     widgets = bench.bench_widgets(updates=2)
-    assert set(widgets) == {"descent_explorer", "coaster_explorer", "scaling_explorer"}
+    assert set(widgets) == {"descent_explorer", "coaster_explorer", "scaling_explorer", "surface_explorer"}
     assert all(r["median_ms"] > 0 for r in widgets.values())
 
 

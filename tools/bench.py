@@ -73,10 +73,16 @@ def bench_widgets(updates: int = 40) -> dict:
             assert bundle["image/png"]
 
     t, s = h.roller_coaster()
+    b = h.least_squares(t, s, 2)[1]
+
+    def valley(p):  # notebook 04's slice of notebook 03's loss: b held at its best
+        return ((p[..., 0:1] * t**2 + b * t + p[..., 1:2] - s) ** 2).mean(-1)
+
     cases = {
         "descent_explorer": (h.descent_explorer(), "lr", [0.05, 0.1, 0.3, 0.8]),
         "coaster_explorer": (h.coaster_explorer(t, s), "lr", [5e-6, 1e-5, 2e-5, 3e-5]),
         "scaling_explorer": (h.scaling_explorer(*h.five_x_squared()), "scale", [1, 5, 10, 20]),
+        "surface_explorer": (h.surface_explorer(valley, (-0.5, 2.0), (-20.0, 120.0)), "steps", [100, 200, 500, 1000]),
     }
     out = {}
     for name, (explorer, control, values) in cases.items():
