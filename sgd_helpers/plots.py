@@ -168,11 +168,9 @@ def log_scale(ax: Axes, values: Tensor) -> Axes:
     finite = values[torch.isfinite(values) & (values > 0)]
     if len(finite):
         lo, hi = float(finite.min()), float(finite.max())
-        if hi < 3 * lo:
-            ax.yaxis.set_major_locator(MaxNLocator(4))
-        elif math.floor(math.log10(hi)) - math.ceil(math.log10(lo)) < 1:
-            ax.yaxis.set_major_locator(LogLocator(subs=(1, 2, 5)))
-        if hi < 3 * lo or math.floor(math.log10(hi)) - math.ceil(math.log10(lo)) < 1:
+        powers_of_ten_inside = math.floor(math.log10(hi)) - math.ceil(math.log10(lo)) + 1
+        if hi < 3 * lo or powers_of_ten_inside < 2:
+            ax.yaxis.set_major_locator(MaxNLocator(4) if hi < 3 * lo else LogLocator(subs=(1, 2, 5)))
             ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}" if 10 <= v < 1e7 else f"{v:.3g}"))
     ax.yaxis.set_minor_locator(NullLocator())
     return ax

@@ -13,6 +13,7 @@ ends above where it started and is still growing (or overflowed); it then names 
 
 from __future__ import annotations
 
+import base64
 import html
 import io
 import math
@@ -154,13 +155,13 @@ class Explorer:
 
     def set(self, **values) -> None:
         """Move controls as a learner would; redraws once at the end. A value the control cannot show is an error."""
-        for name, value in values.items():
-            if name not in self.controls:
-                raise KeyError(f"no control named {name!r}; the controls are {sorted(self.controls)}")
-            values[name] = _check_value(name, self.controls[name], value)
+        unknown = sorted(set(values) - set(self.controls))
+        if unknown:
+            raise KeyError(f"no control named {unknown[0]!r}; the controls are {sorted(self.controls)}")
+        checked = {name: _check_value(name, self.controls[name], value) for name, value in values.items()}
         self._holding = True
         try:
-            for name, value in values.items():
+            for name, value in checked.items():
                 self.controls[name].value = value
         finally:
             self._holding = False
@@ -188,8 +189,6 @@ class Explorer:
 
     def _figure_bundle(self) -> dict:
         """The figure as one PNG render, with the status line as its text."""
-        import base64
-
         return {"image/png": base64.b64encode(self.png()).decode("ascii"), "text/plain": self.message}
 
     def __repr__(self) -> str:
