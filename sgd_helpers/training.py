@@ -19,7 +19,7 @@ from torch import Tensor
 from ._checks import as_float_tensor, check_finite, check_lr, check_same_dtype, check_same_shape, count, number
 from .models import mse
 
-__all__ = ["sgd_step", "descent_path", "first_within", "fit", "FitResult", "Progress"]
+__all__ = ["sgd_step", "descent_path", "diverging", "first_within", "fit", "FitResult", "Progress"]
 
 METHODS = ("gd", "momentum", "adam")
 
@@ -109,6 +109,17 @@ def descent_path(
         tick(t)
     tick.close()
     return torch.stack(path)
+
+
+def diverging(losses: torch.Tensor) -> bool:
+    """What a learner would call diverging: a loss that overflowed, or ended above its start and still growing.
+
+    >>> diverging(torch.tensor([5.0, 9.0, 20.0])), diverging(torch.tensor([5.0, 9.0, 4.0]))
+    (True, False)
+    """
+    if not bool(torch.isfinite(losses).all()):
+        return True
+    return len(losses) > 1 and bool(losses[-1] > losses[0]) and bool(losses[-1] > losses[-2])
 
 
 def first_within(xs: Tensor, target: float, tol: float) -> int | None:
@@ -245,7 +256,7 @@ def fit(
                 val_losses.append(loss(model(xv, p), yv).item())
             best_val = i if val_losses[-1] < val_losses[best_val] else best_val
         if i == steps:
-            if i > 0 and losses[-1] > losses[0] and losses[-1] > losses[-2]:
+            if diverging(torch.tensor(losses)):
                 reason = "diverged"
                 message = (f"the loss grew from {losses[0]:.4g} to {losses[-1]:.4g} in {steps} steps and is still "
                            "growing: the learning rate is too large for this problem; try a smaller one")

@@ -29,7 +29,7 @@ from ._checks import as_float_tensor, check_finite, check_same_shape
 from .closed_form import max_stable_lr
 from .models import polynomial, quadratic, sse
 from .plots import RED, plot_contours, plot_descent_path, plot_loss, plot_path, show_preds
-from .training import descent_path, fit
+from .training import descent_path, diverging, fit
 
 __all__ = ["Explorer", "descent_explorer", "coaster_explorer", "scaling_explorer", "surface_explorer", "fmt",
            "lr_options", "grid"]
@@ -102,17 +102,6 @@ def _steps(value: int, most: int) -> widgets.IntSlider:
     slider = widgets.IntSlider(min=1, max=most, description="steps")
     slider.value = _check_value("steps", slider, value)
     return slider
-
-
-def diverging(losses: torch.Tensor) -> bool:
-    """What a learner would call diverging: a loss that overflowed, or ended above its start and still growing.
-
-    >>> diverging(torch.tensor([5.0, 9.0, 20.0])), diverging(torch.tensor([5.0, 9.0, 4.0]))
-    (True, False)
-    """
-    if not bool(torch.isfinite(losses).all()):
-        return True
-    return len(losses) > 1 and bool(losses[-1] > losses[0]) and bool(losses[-1] > losses[-2])
 
 
 class Explorer:
