@@ -12,10 +12,18 @@ that an unchanged notebook re-executes to the same bytes:
 
 Kernels run with one thread (OMP_NUM_THREADS=1), so the bytes do not depend on the machine's core count.
 
-`--check` (run by `make test`) re-executes without writing and fails, with a
-diff, if any notebook's bytes would change (all but the Python release the
-kernel reports: outputs must not depend on it). Run it from the environment the
-course is tested in, so the kernel is this Python.
+What "reproduces" means (`--check`, run by `make test`): every byte of text comes out again exactly (outputs,
+metadata, execution counts; all but the Python patch release the kernel reports), and every figure comes out
+within `figures.TOLERANCE` of the stored one, by the RMS of the pixel difference, as matplotlib's own test suite
+compares images. Figure bytes are not compared: they move with the last bits of float sums, which differ from one
+processor to another (tools/figures.py says why and how much). A difference is reported by notebook and cell, a
+figure's with its RMS and the two images and their difference saved under build/reproduce/.
+
+Writing (`make outputs`) keeps a stored figure's bytes where its cell's source is unchanged and the new figure is
+within the tolerance, so re-executing on another processor does not rewrite figures nobody changed.
+
+Run it from the environment the course is tested in, so the kernel is this Python. Set ATEN_CPU_CAPABILITY
+(default, avx2, avx512) to re-execute on another of PyTorch's CPU kernel paths.
 
     python tools/run_notebooks.py [--check] [--jobs N] [notebooks/01_gradients.ipynb ...]
 """
@@ -23,9 +31,11 @@ course is tested in, so the kernel is this Python.
 from __future__ import annotations
 
 import argparse
+import base64
 import difflib
 import os
 import re
+import subprocess
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -35,8 +45,13 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import figures  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+PNG = "image/png"
+FIGURE_DIFFS = ROOT / "build" / "reproduce"
 
 
 def normalise(nb: nbformat.NotebookNode) -> None:
@@ -103,6 +118,96 @@ def comparable(text: str) -> str:
     return nbformat.writes(nb)
 
 
+def _pngs(cell: nbformat.NotebookNode) -> list[str]:
+    return [o.data[PNG] for o in cell.get("outputs", []) if PNG in o.get("data", {})]
+
+
+def without_figures(text: str) -> str:
+    """`comparable(text)` with every PNG replaced by one placeholder: what must come out again exactly."""
+    nb = nbformat.reads(comparable(text), as_version=4)
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if PNG in out.get("data", {}):
+                out.data[PNG] = "<a PNG figure, compared within figures.TOLERANCE>"
+    return nbformat.writes(nb)
+
+
+def _where(index: int, cell: nbformat.NotebookNode) -> str:
+    first = cell.source.splitlines()[0][:60] if cell.source else ""
+    return f"cell {index} ({first!r}...)"
+
+
+def differences(name: str, stored: str, fresh: str, save_to: Path | None = FIGURE_DIFFS) -> list[str]:
+    """What keeps `fresh` from reproducing `stored`, one message per cell (empty when it reproduces).
+
+    Text is compared exactly; each figure by `figures.rms` against `figures.TOLERANCE`. A figure past the tolerance
+    is saved, stored and fresh and their difference, under `save_to` (None: not saved).
+    """
+    problems = []
+    a, b = (nbformat.reads(without_figures(t), as_version=4) for t in (stored, fresh))
+    if len(a.cells) == len(b.cells):
+        for i, (ca, cb) in enumerate(zip(a.cells, b.cells, strict=True)):
+            if ca != cb:
+                lines = difflib.unified_diff(nbformat.writes(_alone(ca)).splitlines(),
+                                             nbformat.writes(_alone(cb)).splitlines(), "stored", "re-executed",
+                                             lineterm="", n=1)
+                shown = [line[:160] for line in list(lines)[2:]][:40]
+                problems.append(f"{_where(i, ca)}: its text differs\n" + "\n".join(shown))
+        a.cells, b.cells = [], []
+    if nbformat.writes(a) != nbformat.writes(b):
+        lines = difflib.unified_diff(nbformat.writes(a).splitlines(), nbformat.writes(b).splitlines(), "stored",
+                                     "re-executed", lineterm="", n=1)
+        problems.append("the notebook differs outside its cells' outputs\n" + "\n".join(list(lines)[:40]))
+    if problems:
+        return problems
+    stored_nb, fresh_nb = nbformat.reads(stored, as_version=4), nbformat.reads(fresh, as_version=4)
+    for i, (ca, cb) in enumerate(zip(stored_nb.cells, fresh_nb.cells, strict=True)):
+        for k, (pa, pb) in enumerate(zip(_pngs(ca), _pngs(cb), strict=True)):
+            if pa == pb:
+                continue
+            ia, ib = base64.b64decode(pa), base64.b64decode(pb)
+            distance = figures.rms(ia, ib)
+            if distance <= figures.TOLERANCE:
+                continue
+            message = f"{_where(i, ca)}: figure {k + 1} differs by RMS {distance:.2f} (tolerance {figures.TOLERANCE})"
+            if save_to is not None:
+                folder = save_to / Path(name).stem
+                folder.mkdir(parents=True, exist_ok=True)
+                stem = folder / f"cell{i}-figure{k + 1}"
+                Path(f"{stem}-stored.png").write_bytes(ia)
+                Path(f"{stem}-fresh.png").write_bytes(ib)
+                if distance != float("inf"):
+                    figures.difference_image(ia, ib).save(f"{stem}-difference.png")
+                message += f"; see {stem.relative_to(ROOT) if stem.is_relative_to(ROOT) else stem}-*.png"
+            problems.append(message)
+    return problems
+
+
+def _alone(cell: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    return nbformat.v4.new_notebook(cells=[cell])
+
+
+def keep_stored_figures(stored: str, fresh: str) -> str:
+    """`fresh`, with each figure put back to its stored bytes where its cell's source and position are unchanged
+    and the two are within the tolerance: re-executing on another processor rewrites no figure nobody changed."""
+    old = {}
+    for cell in nbformat.reads(stored, as_version=4).cells:
+        old.setdefault(cell.source, []).append(_pngs(cell))
+    nb = nbformat.reads(fresh, as_version=4)
+    seen: dict[str, int] = {}
+    for cell in nb.cells:
+        n = seen[cell.source] = seen.get(cell.source, -1) + 1
+        before = old.get(cell.source, [])
+        previous = before[n] if n < len(before) else []
+        pngs = [o for o in cell.get("outputs", []) if PNG in o.get("data", {})]
+        for out, png in zip(pngs, previous, strict=False):  # a figure the cell did not have is new
+            if out.data[PNG] != png and figures.rms(base64.b64decode(png),
+                                                    base64.b64decode(out.data[PNG])) <= figures.TOLERANCE:
+                out.data[PNG] = png
+    text = nbformat.writes(nb)
+    return text if text.endswith("\n") else text + "\n"
+
+
 def _one(path: Path, check: bool) -> tuple[str, bool]:
     try:
         text, elapsed = execute(path)
@@ -110,14 +215,22 @@ def _one(path: Path, check: bool) -> tuple[str, bool]:
         return f"{e}\n{path.name}: FAILED, nothing written", False
     stored = path.read_text(encoding="utf-8")
     if not check:
+        text = keep_stored_figures(stored, text)
         if text != stored:
             path.write_text(text, encoding="utf-8")
         return f"{path.name}: executed in {elapsed:.1f} s", True
-    if comparable(text) == comparable(stored):
-        return f"{path.name}: reproduces byte for byte", True
-    diff = difflib.unified_diff(stored.splitlines(), text.splitlines(), "stored", "re-executed", lineterm="", n=2)
-    shown = [line[:160] for line in diff][:60]
-    return f"{path.name}: DIFFERS from its stored outputs\n" + "\n".join(shown), False
+    problems = differences(path.name, stored, text)
+    if not problems:
+        exact = "byte for byte" if comparable(text) == comparable(stored) else "text exactly, figures within tolerance"
+        return f"{path.name}: reproduces ({exact})", True
+    return f"{path.name}: DIFFERS from its stored outputs\n" + "\n".join(f"  {p}" for p in problems), False
+
+
+def capability() -> str:
+    """The CPU kernel path PyTorch runs here (ATEN_CPU_CAPABILITY, or the best the processor offers): what a kernel
+    started from this process gets, since it inherits the environment. Asked of a Python like the kernels'."""
+    code = "import torch; print(torch.backends.cpu.get_cpu_capability())"
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() or "unknown"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -134,6 +247,7 @@ def main(argv: list[str] | None = None) -> int:
     # many cores the machine has.
     os.environ["OMP_NUM_THREADS"] = "1"
     paths = args.notebooks or sorted((ROOT / "notebooks").glob("*.ipynb"))
+    print(f"PyTorch's CPU kernel path in the kernels: {capability()}")
     with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         results = list(pool.map(_one, paths, [args.check] * len(paths)))
     for message, _ in results:
