@@ -26,7 +26,12 @@ COLAB_RUN   := PIP_FIND_LINKS=$(abspath $(WHEELS)) PIP_NO_INDEX=1 PIP_DISABLE_PI
                PYDEVD_DISABLE_FILE_VALIDATION=1
 COLAB_PYTEST := $(COLAB_VENV)/bin/pytest -c tests/pytest-colab.ini --rootdir . -p no:cacheprovider -q
 
-.PHONY: env colab-env lab test lint unit reproduce test-colab wheel outputs bench clean
+# PyTorch's CPU kernel paths (ATEN_CPU_CAPABILITY) that `make reruns` re-executes the notebooks under, besides the
+# one this processor picks by itself: always `default` (no AVX, as on many learners' machines, ARM laptops among
+# them), and `avx2` too where the processor has AVX-512 (so picks that by itself).
+CAPABILITIES ?= default $(if $(shell grep -qs avx512f /proc/cpuinfo && echo yes),avx2)
+
+.PHONY: env colab-env lab test quick lint unit reproduce reruns test-colab wheel outputs bench clean
 
 ## The environment, made, repaired or brought up to date (at once when nothing changed): tools/env.py.
 env:
@@ -36,16 +41,28 @@ env:
 lab: env
 	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks $(ROOT_ARGS) $(LAB_ARGS)
 
-## Every check: lint; unit tests, doctests, notebook hygiene and the browser test; byte-for-byte reproduction of
-## the stored outputs (the notebooks' first run); and nbval in the Colab environment (their second).
-test: lint unit reproduce test-colab
+## Every check: the quick part (lint; unit tests, doctests, notebook hygiene and the browser test; the stored outputs
+## reproduced by re-executing every notebook), nbval in the Colab environment, then the slow re-runs.
+test: quick test-colab reruns
+
+## What a contributor runs after each change: a few minutes.
+quick: lint unit reproduce
 
 unit: env
 	$(BIN)/python -m pytest
 
-## Re-execute every notebook and fail, with a diff, unless its stored bytes come out again.
+## Re-execute every notebook and fail, naming the notebook and cell, unless its text comes out again exactly and its
+## figures within the image tolerance (tools/figures.py).
 reproduce: env
 	$(BIN)/python tools/run_notebooks.py --check --jobs 2
+
+## The slow re-runs: the random notebooks with other seeds (every assert must still hold), and every notebook again
+## under each of CAPABILITIES, PyTorch's other CPU kernel paths (the same text, figures within the tolerance).
+reruns: env
+	$(BIN)/python -m pytest -m rerun tests/test_other_seeds.py
+	@for capability in $(CAPABILITIES); do \
+	  ATEN_CPU_CAPABILITY=$$capability $(BIN)/python tools/run_notebooks.py --check --jobs 2 || exit 1; \
+	done
 
 ## Built (or repaired, or brought up to date) by tools/colab_env.py, which compares what it was built from by content.
 colab-env:

@@ -3,7 +3,7 @@
 A notebook whose experiments are random keeps its seed in one code cell tagged `parameters` (`SEED = 0`, papermill's
 convention). This test re-executes each such notebook in a fresh kernel with a cell `SEED = k` inserted after that
 one, for seeds other than the stored one, and fails on the first error: an assert that no longer holds. Outputs are
-not compared, since they are meant to differ. `SEEDS=1,2,3,4,5 pytest tests/test_other_seeds.py` checks more.
+not compared, since they are meant to differ. `SEEDS=1,2,3,4,5 pytest -m rerun tests/test_other_seeds.py` checks more.
 """
 
 import os
@@ -17,6 +17,7 @@ from nbclient.exceptions import CellExecutionError
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 SEEDS = [int(s) for s in os.environ.get("SEEDS", "1,2").split(",")]
+pytestmark = pytest.mark.rerun  # slow: `make reruns` runs this file, `make unit` does not
 
 
 def parameters_cell(book) -> int | None:

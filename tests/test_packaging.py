@@ -62,13 +62,23 @@ def test_environment_yml_matches_pyproject_and_this_python():
     assert "-c constraints.txt" in pip_section
 
 
-def test_ci_runs_make_test_and_nothing_else():
+def test_ci_runs_make_test_and_github_runs_ci():
     ci = (ROOT / ".ci" / "run").read_text()
     commands = [ln for ln in ci.splitlines() if ln.strip() and not ln.startswith("#")]
     assert commands[-1].strip() == "exec make test"
     workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yml").read_text())
-    runs = [s["run"] for s in workflow["jobs"]["test"]["steps"] if "run" in s]
-    assert runs == ["make test"]
+    steps = workflow["jobs"]["test"]["steps"]
+    assert [s["run"] for s in steps if "run" in s] == ["bash .ci/run"]  # one entry point: the Chromium step too
+    python = next(s for s in steps if s.get("uses", "").startswith("actions/setup-python"))
+    assert python["with"]["cache"] == "pip" and "constraints.txt" in python["with"]["cache-dependency-path"]
+
+
+def test_make_test_runs_the_quick_part_then_the_slow_reruns():
+    makefile = (ROOT / "Makefile").read_text()
+    assert "\ntest: quick test-colab reruns\n" in makefile and "\nquick: lint unit reproduce\n" in makefile
+    reruns = makefile.split("\nreruns:")[1].split("\n\n")[0]
+    assert "-m rerun tests/test_other_seeds.py" in reruns and "ATEN_CPU_CAPABILITY=$$capability" in reruns
+    assert "CAPABILITIES ?= default" in makefile
 
 
 def test_readme_gives_the_two_commands():
