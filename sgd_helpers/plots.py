@@ -10,6 +10,7 @@ import math
 from collections.abc import Callable, Sequence
 
 import matplotlib.pyplot as plt
+import numpy as np
 import torch
 from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
@@ -94,32 +95,53 @@ def plot_tangent(ax: Axes, f: Callable[[Tensor], Tensor], x0: float, width: floa
 
 
 def show_preds(
-    preds: Tensor, t: Tensor, targets: Tensor, ax: Axes | None = None, ylim: tuple[float, float] | None = (-300, 100)
+    preds: Tensor, t: Tensor, targets: Tensor, ax: Axes | None = None,
+    ylim: tuple[float, float] | None | str = "fit",
 ) -> Axes:
     """Scatter the data (blue) and the model's predictions (red) against time, as in the book.
 
     Unlike the book's version it takes the data as arguments instead of reading
     globals, and the axes to draw on, so it can fill one panel of a grid; it
-    labels its axes and says which colour is which.
+    labels its axes and says which colour is which. The book fixes the vertical
+    axis at (-300, 100), which flattens a good fit into a line; `ylim="fit"` (the
+    default) shows all the data with a margin, and the predictions as far as four
+    times the data's range beyond it, so a wild start does not squash the data.
+    Pass a pair to fix it, or None for matplotlib's own choice.
 
     >>> t = torch.arange(3.0)
     >>> ax = show_preds(t * 2, t, t)
     >>> ax.collections[1].get_offsets().tolist()
     [[0.0, 0.0], [1.0, 2.0], [2.0, 4.0]]
+    >>> [round(float(v), 2) for v in ax.get_ylim()]  # the data (0 to 2) and the predictions (0 to 4), 5% margins
+    [-0.2, 4.2]
     """
     preds, t, targets = (as_float_tensor(v, n) for v, n in ((preds, "preds"), (t, "t"), (targets, "targets")))
     check_same_shape(preds, targets, "preds", "targets")
     check_same_shape(t, targets, "t", "targets")
+    if not (ylim is None or ylim == "fit" or (isinstance(ylim, tuple | list) and len(ylim) == 2)):
+        raise ValueError(f"ylim must be 'fit', None or a pair (bottom, top), got {ylim!r}")
     if ax is None:
         ax = plt.subplots()[1]
     ax.scatter(_np(t), _np(targets), label="data")
     ax.scatter(_np(t), _np(preds), color="red", label="predictions")
     ax.set_xlabel("time (s)")
     ax.set_ylabel("speed")
-    ax.legend(loc="lower left", fontsize=8)
+    ax.legend(loc="upper center", fontsize=8)  # the roller coaster's data dips in the middle: room at the top
+    if ylim == "fit":
+        ylim = _fit_limits(_np(targets), _np(preds))
     if ylim is not None:
         ax.set_ylim(*ylim)
     return ax
+
+
+def _fit_limits(data: np.ndarray, preds: np.ndarray) -> tuple[float, float]:
+    lo, hi = float(np.min(data)), float(np.max(data))
+    reach = 4 * max(hi - lo, 1e-9)
+    finite = preds[np.isfinite(preds)]
+    if finite.size:
+        lo, hi = min(lo, max(float(finite.min()), lo - reach)), max(hi, min(float(finite.max()), hi + reach))
+    margin = 0.05 * max(hi - lo, 1e-9)
+    return lo - margin, hi + margin
 
 
 def plot_descent_path(

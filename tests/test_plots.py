@@ -43,11 +43,17 @@ def test_show_preds_scatters_data_then_predictions():
     assert ax.get_ylim() == (-1, 12)
 
 
-def test_show_preds_default_ylim_is_the_books_and_shapes_must_match():
-    t = torch.arange(3.0)
-    assert show_preds(t, t, t).get_ylim() == (-300, 100)
+def test_show_preds_fits_its_axis_to_the_data_and_to_predictions_within_reach():
+    t = torch.arange(3.0)  # data from 0 to 2
+    assert show_preds(t, t, t).get_ylim() == pytest.approx((-0.1, 2.1))  # predictions inside: the data, 5% margins
+    assert show_preds(-t * 3, t, t).get_ylim() == pytest.approx((-6.4, 2.4))  # predictions down to -6: shown
+    lo, hi = show_preds(-t * 1e6, t, t).get_ylim()  # a wild start: at most 4 data ranges (8) below the data
+    assert (lo, hi) == pytest.approx((-8.5, 2.5))
+    assert show_preds(-t * 1e6, t, t, ylim=None).get_ylim()[0] < -1e6  # None: matplotlib shows everything
     with pytest.raises(ValueError, match="shape"):
         show_preds(torch.ones(2), t, t)
+    with pytest.raises(ValueError, match="ylim must be 'fit', None or a pair"):
+        show_preds(t, t, t, ylim=5)
 
 
 def test_plot_descent_path_draws_the_visited_points_on_the_curve():
