@@ -180,11 +180,16 @@ def log_scale(ax: Axes, values: Tensor) -> Axes:
     """Put `ax`'s y axis on a log scale that keeps at least two labels, however narrow the range of `values`.
 
     A log axis labels only powers of ten, so over less than two decades it may show one label or none. There, ticks
-    go at 1, 2 and 5 times the powers of ten, or, over less than a factor of three, at round numbers.
+    go at 1, 2 and 5 times the powers of ten, and the axis reaches the nearest such tick beyond each end of the data,
+    so that the lowest and the highest values both have a label near them; over less than a factor of three, ticks
+    go at round numbers.
 
     >>> ax = plt.subplots()[1]; _ = ax.plot([0, 1], [677.0, 694.0])
     >>> len(log_scale(ax, torch.tensor([677.0, 694.0])).get_yticks()) > 1
     True
+    >>> ax = plt.subplots()[1]; _ = ax.plot([0, 1], [2332.0, 24000.0])
+    >>> [float(v) for v in log_scale(ax, torch.tensor([2332.0, 24000.0])).get_ylim()]  # 2,000 and 50,000 labelled
+    [2000.0, 50000.0]
     """
     ax.set_yscale("log")
     finite = values[torch.isfinite(values) & (values > 0)]
@@ -194,6 +199,10 @@ def log_scale(ax: Axes, values: Tensor) -> Axes:
         if hi < 3 * lo or powers_of_ten_inside < 2:
             ax.yaxis.set_major_locator(MaxNLocator(4) if hi < 3 * lo else LogLocator(subs=(1, 2, 5)))
             ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}" if 10 <= v < 1e7 else f"{v:.3g}"))
+            if hi >= 3 * lo:
+                ticks = [m * 10.0**k for k in range(math.floor(math.log10(lo)), math.ceil(math.log10(hi)) + 1)
+                         for m in (1, 2, 5)]
+                ax.set_ylim(max(t for t in ticks if t <= lo), min(t for t in ticks if t >= hi))
     ax.yaxis.set_minor_locator(NullLocator())
     return ax
 
@@ -252,10 +261,11 @@ def plot_contours(
     return ax
 
 
-def plot_path(ax: Axes, path: Tensor, label: str, color: str = "C1", diverged: bool = False, lw: float | None = None
-              ) -> Axes:
+def plot_path(ax: Axes, path: Tensor, label: str, color: str = "C1", diverged: bool = False, lw: float | None = None,
+              alpha: float = 1.0) -> Axes:
     """Draw a descent path of two parameters (one row per step) on `ax`: a line, the start as a square, the end as
-    a star (or, for a run that `diverged`, a red cross). Long paths get thinner lines unless `lw` says otherwise.
+    a star (or, for a run that `diverged`, a red cross). Long paths get thinner lines unless `lw` says otherwise;
+    `alpha` below 1 fades the line (not the start and end marks), so a dense path does not hide the map.
 
     >>> ax = plot_path(plt.subplots()[1], torch.tensor([[1.0, 1], [0, 0]]), "GD")
     >>> ax.lines[0].get_xydata().tolist()
@@ -263,7 +273,7 @@ def plot_path(ax: Axes, path: Tensor, label: str, color: str = "C1", diverged: b
     """
     p = _np(as_float_tensor(path, "path").detach().reshape(-1, 2))
     ax.plot(p[:, 0], p[:, 1], "-", marker="o" if len(p) <= 60 else None, ms=3,
-            lw=lw if lw is not None else 1.2 if len(p) <= 200 else 0.6, color=color, label=label, zorder=3)
+            lw=lw if lw is not None else 1.2 if len(p) <= 200 else 0.6, color=color, label=label, zorder=3, alpha=alpha)
     ax.plot(p[:1, 0], p[:1, 1], "s", color=color, ms=6, zorder=4)
     ax.plot(p[-1:, 0], p[-1:, 1], "X" if diverged else "*", color=RED if diverged else color, ms=11, zorder=4)
     return ax

@@ -1,5 +1,6 @@
 """Each plot draws what it says: the data is read back from matplotlib's artists."""
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import torch
@@ -72,3 +73,19 @@ def test_plot_loss_draws_losses_against_steps():
     ax = plot_loss(torch.tensor([3.0, 2.0, 1.5]), log=True)
     np.testing.assert_array_equal(ax.lines[0].get_xydata(), [[0, 3.0], [1, 2.0], [2, 1.5]])
     assert ax.get_yscale() == "log"
+
+
+@pytest.mark.parametrize("lo, hi", [(2332.0, 24_000.0), (3.1, 9.5), (0.012, 0.9), (150.0, 4000.0)])
+def test_a_log_axis_over_less_than_two_decades_labels_both_ends_of_its_data(lo, hi):
+    # Notebook 04's explorer: the loss falls from about 24,000 to a plateau near 2,300; its labels were 5,000, 10,000
+    # and 20,000, none near the plateau. Now a labelled tick sits at or beyond each end of the data.
+    from sgd_helpers.plots import log_scale
+
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [hi, lo])
+    log_scale(ax, torch.tensor([hi, lo]))
+    fig.canvas.draw()
+    bottom, top = ax.get_ylim()
+    labelled = [v for v, t in zip(ax.get_yticks(), ax.yaxis.get_ticklabels(), strict=True)
+                if t.get_text() and bottom * 0.9999 <= v <= top * 1.0001]
+    assert min(labelled) <= lo and max(labelled) >= hi and len(labelled) >= 2

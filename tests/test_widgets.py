@@ -215,3 +215,4 @@ def test_every_log_axis_keeps_two_labels_however_narrow_its_range(make, moves):
         ex.fig.canvas.draw()
         log_axes = [ax for ax in ex.fig.axes if ax.get_yscale() == "log"]
         assert log_axes and all(len(_labels_in_view(ax)) >= 2 for ax in log_axes), settings
+
