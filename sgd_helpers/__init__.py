@@ -2,7 +2,8 @@
 
 One module per concern: `data` (data made in code), `models` (models and losses), `grads` (checking gradients),
 `training` (steps, descent paths and the fit loop), `closed_form` (least squares and curvature), `plots`, `widgets`
-(the explorers) and `exercises` (the checks behind the notebooks' exercises).
+(the explorers), `exercises` (the checks behind the notebooks' exercises) and `notebook` (plain words for
+the errors of re-running a cell).
 """
 
 from .closed_form import hessian, least_squares, max_stable_lr
@@ -10,13 +11,15 @@ from .data import five_x_squared, noisy_coaster, roller_coaster
 from .exercises import check_answer
 from .grads import finite_difference, grad_fn_tree
 from .models import mse, poly_features, polynomial, quadratic, sse
+from .notebook import explain_errors
 from .plots import plot_contours, plot_descent_path, plot_function, plot_loss, plot_path, plot_tangent, show_preds
 from .training import FitResult, Progress, descent_path, first_within, fit, sgd_step
 from .widgets import Explorer, coaster_explorer, descent_explorer, scaling_explorer, surface_explorer
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 __all__ = [
     "hessian", "least_squares", "max_stable_lr", "five_x_squared", "noisy_coaster", "roller_coaster", "check_answer",
+    "explain_errors",
     "finite_difference", "grad_fn_tree", "mse", "poly_features", "polynomial", "quadratic", "sse", "plot_contours",
     "plot_descent_path", "plot_function", "plot_loss", "plot_path", "plot_tangent", "show_preds", "FitResult",
     "Progress", "descent_path", "first_within", "fit", "sgd_step", "Explorer", "coaster_explorer", "descent_explorer",

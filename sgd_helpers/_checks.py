@@ -85,3 +85,53 @@ def check_lr(lr: float | Tensor, name: str = "lr") -> float | Tensor:
     if not value > 0:
         raise ValueError(f"{name} must be a positive, finite number, got {lr!r}")
     return value
+
+
+# What a helper may hold in memory at once before it refuses: 2 GiB leaves room on a 12 GB Colab runtime.
+MEMORY_LIMIT = 2 * 1024**3
+_OURS = ("torch", "numpy", "matplotlib", "sgd_helpers", "IPython", "fastcore")
+
+
+def check_memory(nbytes: float, what: str, advice: str) -> None:
+    """Refuse up front work that would need more than `MEMORY_LIMIT` bytes, with the estimate and what to do."""
+    if nbytes > MEMORY_LIMIT:
+        raise MemoryError(f"{what} would need about {nbytes / 1e9:,.1f} GB of memory, more than a notebook can spare "
+                          f"(the limit is {MEMORY_LIMIT / 1e9:.1f} GB); {advice}")
+
+
+def check_function(fn, name: str, example: str) -> None:
+    """`fn` must be a function; a class where an instance was meant (torch.nn.MSELoss) gets its own sentence."""
+    if isinstance(fn, type):
+        raise TypeError(f"{name} is the class {fn.__name__}, not a function: pass an instance, "
+                        f"{name}={fn.__module__.replace('torch.nn.modules.loss', 'torch.nn')}.{fn.__name__}()")
+    if not callable(fn):
+        raise TypeError(f"{name} must be a function, like {example}; got {type(fn).__name__} {fn!r:.60}")
+
+
+def _learner_line(tb) -> str:
+    """' (line N: its source)' for the deepest frame of the traceback that is the learner's own code, or ''."""
+    import linecache
+    import os
+
+    found = ""
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        parts = set(os.path.normpath(code.co_filename).split(os.sep))
+        if not parts & set(_OURS) and "site-packages" not in parts and "lib" not in parts:
+            source = linecache.getline(code.co_filename, tb.tb_lineno).strip()
+            found = f" (line {tb.tb_lineno}: {source})" if source else f" (line {tb.tb_lineno})"
+        tb = tb.tb_next
+    return found
+
+
+def call_learner(fn, name: str, *args):
+    """Call a function the learner passed; if it raises, say so in one sentence with the learner's own line."""
+    try:
+        return fn(*args)
+    except Exception as e:  # noqa: BLE001 - any failure of the learner's code is reported as theirs
+        text = f"your {name} raised {type(e).__name__}: {e}{_learner_line(e.__traceback__.tb_next)}"
+        try:
+            error = type(e)(text)
+        except Exception:  # noqa: BLE001 - an exception type that takes other arguments
+            error = RuntimeError(text)
+        raise error from None

@@ -34,6 +34,11 @@ def least_squares(x: Tensor, y: Tensor, degree: int = 2) -> Tensor:
         raise ValueError(f"y must have shape ({X.shape[0]},) to match x, got {tuple(y.shape)}")
     if X.shape[0] < degree + 1:
         raise ValueError(f"a degree-{degree} fit needs at least {degree + 1} points, got {X.shape[0]}")
+    distinct = len(torch.unique(x.detach()))
+    if distinct < degree + 1:
+        raise ValueError(f"x has only {distinct} different value{'s' if distinct > 1 else ''}, and a degree-{degree} "
+                         f"polynomial needs {degree + 1} to be pinned down (through fewer points many fit equally "
+                         "well): use more distinct x, or a lower degree")
     return torch.linalg.lstsq(X, y.unsqueeze(-1)).solution.squeeze(-1).to(x.dtype)
 
 

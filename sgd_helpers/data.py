@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from ._checks import count, number
+from ._checks import check_memory, count, number
 
 __all__ = ["roller_coaster", "noisy_coaster", "five_x_squared"]
 
@@ -30,7 +30,8 @@ def roller_coaster(n: int = 20, seed: int = 42, noise: float = 3.0) -> tuple[Ten
     (tensor([0., 1., 2.]), torch.Size([20]))
     """
     n, noise = count(n, "n"), _noise(noise)
-    gen = torch.Generator().manual_seed(seed)
+    check_memory(12 * n, f"{n:,} measurements", "ask for fewer (n)")
+    gen = torch.Generator().manual_seed(count(seed, "seed", None))
     time = torch.arange(0, n).float()
     speed = torch.randn(n, generator=gen) * noise + 0.75 * (time - 9.5) ** 2 + 1
     return time, speed
@@ -48,7 +49,8 @@ def noisy_coaster(n: int = 2000, seed: int = 0, noise: float = 3.0) -> tuple[Ten
     (torch.Size([5]), True)
     """
     n, noise = count(n, "n"), _noise(noise)
-    gen = torch.Generator().manual_seed(seed)
+    check_memory(24 * n, f"{n:,} measurements", "ask for fewer (n)")
+    gen = torch.Generator().manual_seed(count(seed, "seed", None))
     time = (torch.rand(n, generator=gen) * 20).sort().values
     speed = 0.75 * (time - 9.5) ** 2 + 1 + torch.randn(n, generator=gen) * noise
     return time, speed
@@ -64,5 +66,6 @@ def five_x_squared(lo: int = -20, hi: int = 20) -> tuple[Tensor, Tensor]:
     lo, hi = count(lo, "lo", None), count(hi, "hi", None)
     if hi < lo:
         raise ValueError(f"expected lo <= hi, got lo={lo}, hi={hi}")
+    check_memory(8 * (hi - lo + 1), f"{hi - lo + 1:,} points", "ask for a narrower range (lo to hi)")
     xs = torch.arange(float(lo), float(hi) + 1)
     return xs, 5 * xs * xs

@@ -16,17 +16,21 @@ correct: the factor 1 - 6·lr is 0 at lr = 1/6, so one step lands on the minimum
 
 from __future__ import annotations
 
+import inspect
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import torch
 
+from ._checks import _learner_line
 from .training import Progress
 
 __all__ = ["check_answer", "EXERCISES"]
 
+_RAISED: list[Exception] = []  # what a learner's function raised while it was being checked, newest last
 NOT_ANSWERED = "not answered yet: replace ... with your answer, then run this cell again"
 
 
@@ -39,6 +43,8 @@ class Exercise:
     hints: tuple[tuple[Callable[[Any], bool], str], ...] = ()
     otherwise: str = "not yet: that is not it. Reread the question, and check your working step by step."
     probe: tuple | None = None  # for an answer that is a function: arguments on which an unfinished one returns ...
+    call: str = ""  # for an answer that is a function: how the check calls it, as "(f, x, h)"
+    word: bool = False  # the answer is a word, such as 'yes'
 
 
 def _near(expected: float | list[float], rtol: float = 1e-3, atol: float = 0.0) -> Callable[[Any], bool]:
@@ -52,6 +58,7 @@ def _near(expected: float | list[float], rtol: float = 1e-3, atol: float = 0.0) 
             return False
         return got.shape == target.shape and bool(torch.allclose(got, target, rtol=rtol, atol=atol))
 
+    test.shape = tuple(target.shape)
     return test
 
 
@@ -67,7 +74,8 @@ def _calls(test: Callable[[Callable], bool]) -> Callable[[Any], bool]:
             return False
         try:
             return bool(test(answer))
-        except Exception:  # noqa: BLE001 - any failure of the learner's code means "not this"
+        except Exception as e:  # noqa: BLE001 - any failure of the learner's code means "not this"; kept to report
+            _RAISED.append(e)
             return False
 
     return run
@@ -78,7 +86,10 @@ def _estimates(formula: Callable[[float, float, float], float], h: float = 1e-3)
 
     def test(fn: Callable) -> bool:
         cube = (2 - h) ** 3, 8.0, (2 + h) ** 3
-        return math.isclose(float(fn(lambda x: x**3, 2.0, h)), formula(*cube), rel_tol=1e-9)
+        got = fn(lambda x: x**3, 2.0, h)
+        single = getattr(got, "dtype", None) in (torch.float32, torch.float16, torch.bfloat16, np.float32, np.float16)
+        # float32 rounds the two values f(x ± h) to about 3e-5 of the estimate; forward and central differ by 5e-4
+        return math.isclose(float(got), formula(*cube), rel_tol=1e-4 if single else 1e-9)
 
     return _calls(test)
 
@@ -238,7 +249,7 @@ EXERCISES: dict[str, Exercise] = {
           "not yet: that is the forward difference (f(x+h) - f(x)) / h. Step both ways: (f(x+h) - f(x-h)) / 2h."),
          (_estimates(lambda down, here, up: (up - down) / 1e-3),
           "not yet: divide by 2h, the distance between the two points, not by h.")),
-        probe=(lambda x: x, 0.0, 1.0),
+        probe=(lambda x: x, 0.0, 1.0), call="(f, x, h)",
     ),
     # 02 · Stepping with a learning rate
     "02.1": Exercise(
@@ -266,6 +277,7 @@ EXERCISES: dict[str, Exercise] = {
                      "than the last.",
         ((_says("yes"), "not yet: run the loop and compare the 20th loss with the first. Does it end lower?"),),
         "not yet: answer with the word 'yes' or 'no'.",
+        word=True,
     ),
     "03.2": Exercise(
         _near(0.0, atol=1e-6), "at the minimum the gradient is (nearly) zero, so a step barely moves.",
@@ -306,7 +318,7 @@ EXERCISES: dict[str, Exercise] = {
                                                                  "m = β₁·m + (1 - β₁)·grad."),
          (_follows(lambda: _adam_path(_adam_like(squared=False))), "not yet: v averages the gradient's square, "
                                                                    "grad**2.")),
-        probe=(torch.ones(2), torch.zeros(2), torch.zeros(2), torch.ones(2), 1, 0.1),
+        probe=(torch.ones(2), torch.zeros(2), torch.zeros(2), torch.ones(2), 1, 0.1), call="(p, m, v, grad, t, lr)",
     ),
     "04.4": Exercise(
         _lands(lambda p, g, H, m: m), "one step of p - H⁻¹·grad lands on the bottom of every bowl.",
@@ -316,7 +328,7 @@ EXERCISES: dict[str, Exercise] = {
          (_lands(lambda p, g, H, m: p - g / torch.diagonal(H)), "not yet: dividing by the Hessian's diagonal is "
                                                                 "right only when the bowl's axes are the "
                                                                 "parameters' own; here one bowl is tilted.")),
-        probe=(torch.ones(2), torch.ones(2), torch.eye(2)),
+        probe=(torch.ones(2), torch.ones(2), torch.eye(2)), call="(p, grad, hessian)",
     ),
     # 05 · The open questions
     "05.1": Exercise(
@@ -337,7 +349,7 @@ EXERCISES: dict[str, Exercise] = {
                                                      "h.losses[-1], with the loss 50 steps ago, h.losses[-51]."),
          (_rule_gives(lambda c: next((s for s in range(50, len(c)) if c[s - 50] - c[s] < 1e-3), len(c) - 1)),
           "not yet: that compares the absolute improvement with 0.001; divide it by the earlier loss first.")),
-        probe=(Progress(60, torch.zeros(1), [1.0] * 61, 1.0),),
+        probe=(Progress(60, torch.zeros(1), [1.0] * 61, 1.0),), call="(progress)",
     ),
     # 06 · The S in SGD
     "06.1": Exercise(
@@ -362,7 +374,7 @@ EXERCISES: dict[str, Exercise] = {
                                         "drop_last=True)."),
          (_calls(_unseeded), "not yet: two calls with the same seed gave different batches. Make a generator, "
                              "seed it with seed, and pass it to torch.randperm.")),
-        probe=(10, 3, 0),
+        probe=(10, 3, 0), call="(n, size, seed)",
     ),
     # 07 · From a quadratic to pixels
     "07.1": Exercise(
@@ -378,10 +390,12 @@ EXERCISES: dict[str, Exercise] = {
     "07.3": Exercise(
         _matches_bce(), "your cross-entropy equals PyTorch's on every case.",
         ((_matches_bce(-1.0), "not yet: the sign. log(p) is negative for p below 1; the loss is -log(p)."),
-         (_matches_bce(reduce="sum"), "not yet: that is the sum; average over the images (.mean()) instead.")),
+         (_matches_bce(reduce="sum"), "not yet: that is the sum; average over the images (.mean()) instead."),
+         (_matches_bce(reduce="none"), "not yet: that is one loss per image, all of them right; a loss is one "
+                                       "number: average them with .mean().")),
         "not yet: squash the scores with .sigmoid() into p first, then average -log(p) for the 3s and "
         "-log(1 - p) for the 7s.",
-        probe=(torch.zeros(2), torch.ones(2)),
+        probe=(torch.zeros(2), torch.ones(2)), call="(scores, targets)",
     ),
 }
 
@@ -396,20 +410,90 @@ def _unfinished(answer: Any, probe: tuple | None) -> bool:
         return False
 
 
+def _describe(answer: Any) -> str:
+    return "a function" if callable(answer) else f"{type(answer).__name__} {answer!r:.40}"
+
+
+def _as_numbers(answer: Any, shape: tuple[int, ...]) -> tuple[Any, str | None]:
+    """A number (or numbers) in whatever container the learner used, shaped as the check wants; else what to do."""
+    if answer is None:
+        return None, ("your answer is None: a function that prints instead of returning gives None. Give the number "
+                      "itself")
+    if isinstance(answer, bool):
+        return None, f"{answer} is a yes/no, not a number: give the number itself"
+    if callable(answer):
+        return None, "this exercise asks for a number, and you gave a function: call it, and pass what it returns"
+    if isinstance(answer, str):
+        try:
+            float(answer)
+        except ValueError:
+            return None, f"{answer!r} is text: give a number"
+        return None, f"{answer!r} is text: give the number itself, without quotes"
+    try:
+        got = torch.as_tensor(answer.detach() if isinstance(answer, torch.Tensor) else answer, dtype=torch.float64)
+    except (TypeError, ValueError, RuntimeError):
+        return None, f"expected {'a number' if not shape else f'{math.prod(shape)} numbers'}, got {_describe(answer)}"
+    wanted = math.prod(shape)
+    if got.numel() != wanted:
+        return None, (f"expected {'one number' if wanted == 1 else f'{wanted} numbers'}, got {got.numel()} "
+                      f"(shape {tuple(got.shape)})")
+    return got.reshape(shape), None
+
+
+def _as_function(answer: Any, ex: Exercise) -> str | None:
+    """None if `answer` is a function the check can call as `ex.call` says; else what to do."""
+    if not callable(answer):
+        return (f"this exercise asks for a function called as {ex.call}: define it with def, then pass its name "
+                f"without calling it; got {_describe(answer)}")
+    try:
+        inspect.signature(answer).bind(*ex.probe)
+    except TypeError:
+        return f"your function takes {inspect.signature(answer)}, but the check calls it with {ex.call}"
+    except ValueError:  # a built-in without a signature: just try it
+        pass
+    return None
+
+
+def _raised(e: Exception) -> str:
+    return f"your function raised {type(e).__name__}: {e}{_learner_line(e.__traceback__)}"
+
+
+def _judge(ex: Exercise, answer: Any) -> str:
+    """The one line a learner reads about `answer`."""
+    if answer is ... or _unfinished(answer, ex.probe):
+        return NOT_ANSWERED
+    early = next((hint for test, hint in ex.hints if test(answer)), None)
+    if early is not None:  # a mistake the exercise knows by name (such as "never") beats a remark on the form
+        return early
+    if ex.probe is not None:
+        trouble = _as_function(answer, ex)
+    elif ex.word:
+        said = _describe(answer)
+        trouble = None if isinstance(answer, str) else f"answer with a word in quotes, 'yes' or 'no'; not {said}"
+    else:
+        answer, trouble = _as_numbers(answer, getattr(ex.right, "shape", ()))
+    if trouble is not None:
+        return "not yet: " + trouble + "."
+    _RAISED.clear()
+    if ex.right(answer):
+        return "correct: " + ex.confirm
+    hint = next((hint for test, hint in ex.hints if test(answer)), None)
+    if hint is None and _RAISED:
+        return "not yet: " + _raised(_RAISED[0])
+    return hint or ex.otherwise
+
+
 def check_answer(exercise: str, answer: Any, solution: bool = False) -> None:
     """Print whether `answer` to `exercise` (such as "02.1") is right, with a hint if not.
 
-    With `solution=True` (the hidden solution cells), print nothing, and raise AssertionError unless it is right.
+    The answer's form comes first: the right number inside a tensor or a list counts; text, a function where a
+    number was asked (or a number where a function was), and a function that cannot be called as the check calls
+    it get a sentence on how to give it; a function that raises is reported with its error and its line. With
+    `solution=True` (the hidden solution cells), print nothing, and raise AssertionError unless it is right.
     """
     if exercise not in EXERCISES:
         raise KeyError(f"no exercise {exercise!r}; the exercises are {sorted(EXERCISES)}")
-    ex = EXERCISES[exercise]
-    if answer is ... or _unfinished(answer, ex.probe):
-        message = NOT_ANSWERED
-    elif ex.right(answer):
-        message = "correct: " + ex.confirm
-    else:
-        message = next((hint for test, hint in ex.hints if test(answer)), ex.otherwise)
+    message = _judge(EXERCISES[exercise], answer)
     if not solution:
         print(message)
     elif not message.startswith("correct"):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 
 import torch
 from torch import Tensor
 
-from ._checks import as_float_tensor, check_finite, number
+from ._checks import as_float_tensor, call_learner, check_finite, check_function, number
+from .training import _Ticker
 
 __all__ = ["finite_difference", "grad_fn_tree"]
 
@@ -23,6 +25,7 @@ def finite_difference(f: Callable[[Tensor], Tensor], x: Tensor, eps: float = 1e-
     >>> finite_difference(lambda x: (x**2).sum(), torch.tensor([3.0, 4.0]))
     tensor([6., 8.])
     """
+    check_function(f, "f", "lambda x: (x**2).sum()")
     x = check_finite(as_float_tensor(x, "x"), "x")
     eps = number(eps, "eps")
     base = x.detach().to(torch.float64)
@@ -34,17 +37,33 @@ def finite_difference(f: Callable[[Tensor], Tensor], x: Tensor, eps: float = 1e-
     grad = torch.empty_like(flat)
 
     def value(v: Tensor) -> float:
-        out = f(v.reshape(base.shape))
+        out = call_learner(f, "f", v.reshape(base.shape))
         if not isinstance(out, Tensor) or out.numel() != 1:
             raise ValueError("f must return a single number (a scalar tensor); add .sum() or .mean()")
         return out.item()
 
+    tick, began = _Ticker("finite_difference", flat.numel()), time.monotonic()
     for i in range(flat.numel()):
         up, down = flat.clone(), flat.clone()
         up[i] += eps
         down[i] -= eps
         grad[i] = (value(up) - value(down)) / (2 * eps)
+        if i == 1:
+            _refuse_if_slow((time.monotonic() - began) / 2 * flat.numel())
+        tick(i + 1)
+    tick.close()
     return grad.reshape(x.shape).to(x.dtype)
+
+
+TIME_LIMIT = 600.0  # seconds: longer than a learner waits for a check
+
+
+def _refuse_if_slow(estimate: float) -> None:
+    """Stop a check that would run for longer than `TIME_LIMIT`, saying how long it would take and what to do."""
+    if estimate > TIME_LIMIT:
+        raise RuntimeError(f"finite_difference would take about {estimate / 60:,.0f} minutes here (two calls of f "
+                           "per element of x); check the gradient on a small x (a few elements), where the same "
+                           "autograd rules apply")
 
 
 def grad_fn_tree(out: Tensor, names: Mapping[str, Tensor] | None = None) -> str:

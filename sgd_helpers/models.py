@@ -9,7 +9,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from ._checks import as_float_tensor, check_same_dtype, check_same_shape, count
+from ._checks import as_float_tensor, check_memory, check_same_dtype, check_same_shape, count
 
 __all__ = ["quadratic", "polynomial", "poly_features", "mse", "sse"]
 
@@ -48,7 +48,10 @@ def poly_features(t: Tensor, degree: int) -> Tensor:
     t = as_float_tensor(t, "t")
     if t.ndim != 1:
         raise ValueError(f"t must be a 1-D tensor, got shape {tuple(t.shape)}")
-    return _powers(t, count(degree, "degree", least=0))
+    degree = count(degree, "degree", least=0)
+    check_memory(t.element_size() * t.numel() * (degree + 1), f"{t.numel():,} × {degree + 1:,} features",
+                 "use a lower degree or fewer points")
+    return _powers(t, degree)
 
 
 def polynomial(t: Tensor, params: Tensor) -> Tensor:

@@ -271,7 +271,12 @@ def plot_path(ax: Axes, path: Tensor, label: str, color: str = "C1", diverged: b
     >>> ax.lines[0].get_xydata().tolist()
     [[1.0, 1.0], [0.0, 0.0]]
     """
-    p = _np(as_float_tensor(path, "path").detach().reshape(-1, 2))
+    path = as_float_tensor(path, "path").detach()
+    if path.ndim != 2 or path.shape[1] != 2 or len(path) == 0:
+        raise ValueError(f"path must have one row of two parameters per step, shape (steps, 2), got "
+                         f"{tuple(path.shape)}" + ("; for a path of one number use plot_descent_path"
+                                                   if path.ndim == 1 else ""))
+    p = _np(path)
     ax.plot(p[:, 0], p[:, 1], "-", marker="o" if len(p) <= 60 else None, ms=3,
             lw=lw if lw is not None else 1.2 if len(p) <= 200 else 0.6, color=color, label=label, zorder=3, alpha=alpha)
     ax.plot(p[:1, 0], p[:1, 1], "s", color=color, ms=6, zorder=4)

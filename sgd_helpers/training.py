@@ -16,7 +16,18 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor
 
-from ._checks import as_float_tensor, check_finite, check_lr, check_same_dtype, check_same_shape, count, number
+from ._checks import (
+    as_float_tensor,
+    call_learner,
+    check_finite,
+    check_function,
+    check_lr,
+    check_memory,
+    check_same_dtype,
+    check_same_shape,
+    count,
+    number,
+)
 from .models import mse
 
 __all__ = ["sgd_step", "descent_path", "diverging", "first_within", "fit", "FitResult", "Progress"]
@@ -32,8 +43,18 @@ def sgd_step(params: Tensor, lr: float | Tensor) -> None:
     >>> sgd_step(p, 0.25); p
     tensor([ 0.5000, -1.0000], requires_grad=True)
     """
+    if not isinstance(params, Tensor):
+        raise TypeError(f"params must be the tensor of parameters, got {type(params).__name__}")
+    as_float_tensor(params, "params")
+    if not params.requires_grad:
+        raise ValueError("params does not require a gradient: make it with requires_grad=True (or call "
+                         ".requires_grad_() on it), then compute the loss and call loss.backward()")
+    if not params.is_leaf:
+        raise ValueError("params was computed from other tensors, so loss.backward() leaves its .grad empty: step "
+                         "the tensor you made with requires_grad=True, not one computed from it")
     if params.grad is None:
-        raise ValueError("params.grad is None: call loss.backward() before stepping")
+        raise ValueError("params.grad is None: call loss.backward() before stepping (each step resets the gradient, "
+                         "so every step needs a new backward)")
     lr = check_lr(lr)
     with torch.no_grad():
         params -= lr * params.grad
@@ -61,40 +82,30 @@ class _Ticker:
 
 
 def descent_path(
-    f: Callable[[Tensor], Tensor], x0: float | Tensor, lr: float, steps: int, method: str = "gd",
-    beta: float = 0.9, beta2: float = 0.999, grad: Callable[[Tensor], Tensor] | None = None,
+    f: Callable[[Tensor], Tensor] | None, x0: float | Tensor, lr: float, steps: int, method: str = "gd",
+    beta: float | None = None, beta2: float | None = None, grad: Callable[[Tensor], Tensor] | None = None,
 ) -> Tensor:
     """Every position that `steps` steps of descent on `f` visit from `x0`, start included.
 
     `x0` is a number or a tensor of any shape; `f` maps it to one number. `method` is `"gd"` (`x -= lr * g`),
-    `"momentum"` (`v = beta * v + g; x -= lr * v`, as `torch.optim.SGD(momentum=beta)`) or `"adam"` (running
-    averages of `g` and `g²` with rates `beta` and `beta2`, bias-corrected, as `torch.optim.Adam`). Where a
-    position overflows to infinity the path ends, one row short per missing step. The path has `x0`'s dtype
-    (float32 for plain numbers). `grad(x)`, where the gradient is known in closed form, replaces autograd (and `f`
-    is then not called): the same steps, several times faster.
+    `"momentum"` (`v = beta * v + g; x -= lr * v`, as `torch.optim.SGD(momentum=beta)`, beta 0.9 unless given) or
+    `"adam"` (running averages of `g` and `g²` with rates `beta` and `beta2`, 0.9 and 0.999 unless given,
+    bias-corrected, as `torch.optim.Adam`). Where a position overflows to infinity the path ends, one row short per
+    missing step. The path has `x0`'s dtype (float32 for plain numbers). `grad(x)`, where the gradient is known in
+    closed form, replaces autograd (and `f` is then not called): the same steps, several times faster.
 
     >>> descent_path(lambda x: x**2, -1.5, 0.1, 3)
     tensor([-1.5000, -1.2000, -0.9600, -0.7680])
     """
-    lr, steps = check_lr(lr), count(steps, "steps")
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
-    for name, b in (("beta", beta), ("beta2", beta2)):
-        if not 0 <= number(b, name) < 1:
-            raise ValueError(f"{name} must be in [0, 1), got {b!r}")
+    lr, steps, beta, beta2 = check_lr(lr), count(steps, "steps"), *_betas(method, beta, beta2)
+    check_function(grad if grad is not None else f, "grad" if grad is not None else "f", "lambda x: x**2")
     x = check_finite(as_float_tensor(x0, "x0"), "x0").detach().clone()
+    check_memory(4 * x.numel() * (steps + 1), f"a path of {steps + 1:,} positions of {x.numel():,} numbers",
+                 "take fewer steps")
     v, m = torch.zeros_like(x), torch.zeros_like(x)
     path, tick = [x.clone()], _Ticker("descent_path", steps)
     for t in range(1, steps + 1):
-        if grad is not None:
-            g = grad(x)
-        else:
-            x.requires_grad_(True)
-            y = f(x)
-            if not isinstance(y, Tensor) or y.numel() != 1:
-                raise ValueError("f must return a single number (a scalar tensor); add .sum() or .mean()")
-            (g,) = torch.autograd.grad(y, x)
-            x = x.detach()
+        g = _gradient(f, grad, x)
         if method == "gd":
             x = x - lr * g
         elif method == "momentum":
@@ -111,6 +122,43 @@ def descent_path(
     return torch.stack(path)
 
 
+def _betas(method: str, beta: float | None, beta2: float | None) -> tuple[float, float]:
+    """Check the method and its rates once; a rate the method does not use is a mistake, not a no-op."""
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    if method == "gd" and beta is not None:
+        raise ValueError("beta is a setting of momentum and Adam; plain descent ('gd') has none, so it would be "
+                         "ignored: pass method='momentum' (or 'adam'), or leave beta out")
+    if method != "adam" and beta2 is not None:
+        raise ValueError(f"beta2 is Adam's setting; method {method!r} has none: pass method='adam', or leave it out")
+    beta, beta2 = 0.9 if beta is None else beta, 0.999 if beta2 is None else beta2
+    for name, b in (("beta", beta), ("beta2", beta2)):
+        if not 0 <= number(b, name) < 1:
+            raise ValueError(f"{name} must be in [0, 1), got {b!r}")
+    return float(beta), float(beta2)
+
+
+def _gradient(f: Callable | None, grad: Callable | None, x: Tensor) -> Tensor:
+    """The gradient at `x`: `grad(x)` if given, else autograd through `f`; a wrong shape or value is named."""
+    if grad is not None:
+        g = call_learner(grad, "grad", x)
+        what = "grad(x)"
+    else:
+        x = x.detach().requires_grad_(True)
+        y = call_learner(f, "f", x)
+        if not isinstance(y, Tensor) or y.numel() != 1:
+            raise ValueError("f must return a single number (a scalar tensor); add .sum() or .mean()")
+        if not y.requires_grad:
+            raise ValueError("f(x) does not depend on x (it has no gradient): compute it from x with torch "
+                             "operations, not from a copy or a Python number")
+        (g,) = torch.autograd.grad(y, x)
+        what = "the gradient of f"
+    if not isinstance(g, Tensor) or g.shape != x.shape:
+        raise ValueError(f"{what} must have x's shape {tuple(x.shape)}, got "
+                         f"{tuple(g.shape) if isinstance(g, Tensor) else type(g).__name__}")
+    return g
+
+
 def diverging(losses: torch.Tensor) -> bool:
     """What a learner would call diverging: a loss that overflowed, or ended above its start and still growing.
 
@@ -125,10 +173,22 @@ def diverging(losses: torch.Tensor) -> bool:
 def first_within(xs: Tensor, target: float, tol: float) -> int | None:
     """The first index at which `|xs - target| < tol` (and stays so to the end), or None.
 
+    `xs` is a path of numbers (one per step), `target` one number, `tol` a positive number.
+
     >>> first_within(torch.tensor([4.0, 2.0, 0.5, 0.1]), 0.0, 1.0)
     2
     """
-    inside = (as_float_tensor(xs, "xs").detach() - target).abs() < number(tol, "tol")
+    if isinstance(target, Tensor | list | tuple) and not (isinstance(target, Tensor) and target.numel() == 1):
+        raise TypeError("target must be one number and xs the path: did you swap them? "
+                        "first_within(path, target, tol)")
+    xs = as_float_tensor(xs, "xs")
+    if xs.ndim != 1:
+        raise ValueError(f"xs must be a path of numbers (a 1-D tensor, one per step), got shape {tuple(xs.shape)}; "
+                         "for a path of several parameters, pass one column (path[:, 0]) or the distances")
+    target, tol = number(target, "target"), number(tol, "tol")
+    if not tol > 0:
+        raise ValueError(f"tol must be a positive number, got {tol!r}")
+    inside = (xs.detach() - target).abs() < tol
     if len(inside) == 0 or not bool(inside[-1]):
         return None
     outside = (~inside).nonzero()
@@ -166,7 +226,7 @@ class FitResult:
     @property
     def steps(self) -> int:
         """The number of parameter updates made."""
-        return len(self.history) - 1
+        return len(self.losses) - 1
 
     @property
     def diverged(self) -> bool:
@@ -204,6 +264,7 @@ def fit(
     optimizer: type[torch.optim.Optimizer] | None = None,
     stop_when: Callable[[Progress], bool] | None = None,
     val: tuple[Tensor, Tensor] | None = None,
+    keep_history: bool = True,
     **optimizer_settings,
 ) -> FitResult:
     """Fit `model(x, params)` to `y` by gradient descent and record every step.
@@ -218,15 +279,65 @@ def fit(
       still growing; the message suggests a smaller learning rate;
     - `'overflow'`: the very first loss was already infinite (the start, or the data, is too large for float32).
 
-    `losses[i]` and `history[i]` are the loss and the parameters after `i` updates; `val=(x_val, y_val)` records
-    the loss on that data too. A run that goes on for more than a few seconds reports its progress on stderr.
+    `losses[i]` and `history[i]` are the loss and the parameters after `i` updates (`keep_history=False` keeps
+    only the start and the end, for a model too large to copy at every step); `val=(x_val, y_val)` records the
+    loss on that data too. A run that goes on for more than a few seconds reports its progress on stderr.
 
     >>> x = torch.arange(4.0); y = 2 * x + 1
     >>> r = fit(lambda x, p: p[0] * x + p[1], torch.zeros(2), x, y, lr=0.05, steps=2000)
     >>> r.params.round(decimals=3), r.stop_reason
     (tensor([2., 1.]), 'steps')
     """
+    x, y, p, lr, steps, xv, yv = _fit_inputs(model, params, x, y, lr, steps, loss, stop_when, val)
+    check_memory(4 * p.numel() * (steps + 1) if keep_history else 0,
+                 f"keeping the parameters after every step ({steps + 1:,} copies of {p.numel():,} numbers)",
+                 "pass keep_history=False to keep only the start and the end, or take fewer steps")
+    opt = _optimizer(optimizer, p, lr, optimizer_settings)
+    history, losses, val_losses = [p.detach().clone()], [], [] if val is not None else None
+    best_val, tick = 0, _Ticker("fit", steps)
+    for i in range(steps + 1):
+        value = _loss(model, loss, x, p, y)
+        losses.append(value.item())
+        reason, message = _blew_up(losses, i, p)
+        if reason != "steps":
+            break
+        if val is not None:
+            with torch.no_grad():
+                val_losses.append(loss(model(xv, p), yv).item())
+            best_val = i if val_losses[-1] < val_losses[best_val] else best_val
+        if i == steps:
+            reason, message = _at_the_end(losses, steps)
+            break
+        value.backward()
+        if stop_when is not None and i > 0 and call_learner(stop_when, "stop_when", Progress(
+                i, history[-1], losses, float(p.grad.norm()), val_losses, best_val if val is not None else None)):
+            reason, message = "stop_when", f"stop_when returned True after step {i}"
+            break
+        _update(p, lr, opt)
+        if not keep_history and len(history) == 2:
+            history.pop()
+        history.append(p.detach().clone())
+        tick(i + 1)
+    tick.close()
+    return FitResult(
+        params=history[-1],
+        losses=torch.tensor(losses),
+        history=torch.stack(history),
+        stop_reason=reason,
+        message=message,
+        val_losses=torch.tensor(val_losses) if val is not None else None,
+    )
+
+
+def _fit_inputs(model, params, x, y, lr, steps, loss, stop_when, val) -> tuple:
+    """Check everything `fit` is given, once; return the data, a fresh copy of the parameters and the settings."""
+    check_function(model, "model", "quadratic (called as model(x, params))")
+    check_function(loss, "loss", "mse (called as loss(preds, y))")
+    if stop_when is not None:
+        check_function(stop_when, "stop_when", "lambda progress: progress.losses[-1] < 1.0")
     x, y = (check_finite(as_float_tensor(v, n), n) for v, n in ((x, "x"), (y, "y")))
+    if x.numel() == 0 or y.numel() == 0:
+        raise ValueError(f"{'x' if x.numel() == 0 else 'y'} is empty: fit needs at least one data point")
     if x.shape[:1] != y.shape[:1]:
         raise ValueError(f"x has {len(x) if x.ndim else 0} rows but y has {len(y) if y.ndim else 0}; they must pair up")
     p = check_finite(as_float_tensor(params, "params"), "params").detach().clone().requires_grad_()
@@ -234,53 +345,63 @@ def fit(
     lr, steps = check_lr(lr), count(steps, "steps")
     if isinstance(lr, Tensor):
         check_same_shape(lr, p, "lr", "params")
+    xv = yv = None
     if val is not None:
+        if not isinstance(val, tuple | list) or len(val) != 2:
+            raise TypeError(f"val must be a pair (x_val, y_val), got {type(val).__name__}"
+                            f"{f' of length {len(val)}' if isinstance(val, tuple | list) else ''}")
         xv, yv = (check_finite(as_float_tensor(v, n), n) for v, n in zip(val, ("x_val", "y_val"), strict=True))
-    opt = _optimizer(optimizer, p, lr, optimizer_settings)
+        if xv.shape[:1] != yv.shape[:1] or xv.shape[1:] != x.shape[1:]:
+            raise ValueError(f"x_val {tuple(xv.shape)} and y_val {tuple(yv.shape)} must pair up, and x_val's rows "
+                             f"must be shaped like x's {tuple(x.shape[1:])}")
+    return x, y, p, lr, steps, xv, yv
 
-    history, losses, val_losses = [p.detach().clone()], [], [] if val is not None else None
-    reason, message, best_val, tick = "steps", f"made all {steps} steps", 0, _Ticker("fit", steps)
-    for i in range(steps + 1):
-        value = loss(model(x, p), y)
-        losses.append(value.item())
-        if not math.isfinite(losses[-1]) or losses[-1] > 1e8 * max(losses[0], 1e-12):
-            reason = "overflow" if i == 0 else "diverged"
-            message = (f"the loss at the start is {losses[0]:.4g}: the starting parameters (largest "
-                       f"{float(p.detach().abs().max()):.3g}) or the data are too large for float32; start nearer, "
-                       "or rescale the data" if i == 0 else
-                       f"the loss grew from {losses[0]:.4g} to {losses[-1]:.4g} by step {i}: the learning rate is too "
-                       "large for this problem; try a smaller one (for example a tenth of it)")
-            break
-        if val is not None:
-            with torch.no_grad():
-                val_losses.append(loss(model(xv, p), yv).item())
-            best_val = i if val_losses[-1] < val_losses[best_val] else best_val
-        if i == steps:
-            if diverging(torch.tensor(losses)):
-                reason = "diverged"
-                message = (f"the loss grew from {losses[0]:.4g} to {losses[-1]:.4g} in {steps} steps and is still "
-                           "growing: the learning rate is too large for this problem; try a smaller one")
-            break
-        value.backward()
-        if stop_when is not None and i > 0 and stop_when(Progress(
-                i, history[-1], losses, float(p.grad.norm()), val_losses, best_val if val is not None else None)):
-            reason, message = "stop_when", f"stop_when returned True after step {i}"
-            break
-        if opt is None:
-            with torch.no_grad():
-                p -= lr * p.grad
-            p.grad = None
-        else:
-            opt.step()
-            opt.zero_grad(set_to_none=True)
-        history.append(p.detach().clone())
-        tick(i + 1)
-    tick.close()
-    return FitResult(
-        params=history[-1],
-        losses=torch.tensor(losses[: len(history)]),
-        history=torch.stack(history),
-        stop_reason=reason,
-        message=message,
-        val_losses=torch.tensor(val_losses[: len(history)]) if val is not None else None,
-    )
+
+def _loss(model, loss, x: Tensor, p: Tensor, y: Tensor) -> Tensor:
+    """`loss(model(x, p), y)`, with the learner's model and loss held to what a step needs: one number, from p."""
+    preds = call_learner(model, "model", x, p)
+    if not isinstance(preds, Tensor):
+        raise TypeError(f"your model returned {type(preds).__name__}, not a tensor: compute it from x and params "
+                        "with torch operations")
+    if preds.shape != y.shape:
+        raise ValueError(f"model(x, params) has shape {tuple(preds.shape)} but y has shape {tuple(y.shape)}; they "
+                         "must match, or the loss silently compares every prediction with every target "
+                         "(reshape one of them)")
+    value = call_learner(loss, "loss", preds, y)
+    if not isinstance(value, Tensor) or value.numel() != 1:
+        got = f"{value.numel():,} numbers" if isinstance(value, Tensor) else type(value).__name__
+        raise ValueError(f"your loss returned {got}; a loss must be a single number (a tensor): end it with .mean()")
+    if not value.requires_grad:
+        raise ValueError("the loss does not depend on params, so it has no gradient: your model must compute its "
+                         "output from params (model(x, params)), with torch operations")
+    return value.reshape(())
+
+
+def _blew_up(losses: list[float], i: int, p: Tensor) -> tuple[str, str]:
+    """('overflow' | 'diverged', why) once the loss is not finite or has grown a hundred-million-fold."""
+    if math.isfinite(losses[-1]) and losses[-1] <= 1e8 * max(losses[0], 1e-12):
+        return "steps", ""
+    if i == 0:
+        return "overflow", (f"the loss at the start is {losses[0]:.4g}: the starting parameters (largest "
+                            f"{float(p.detach().abs().max()):.3g}) or the data are too large for float32; start "
+                            "nearer, or rescale the data")
+    return "diverged", (f"the loss grew from {losses[0]:.4g} to {losses[-1]:.4g} by step {i}: the learning rate is "
+                        "too large for this problem; try a smaller one (for example a tenth of it)")
+
+
+def _at_the_end(losses: list[float], steps: int) -> tuple[str, str]:
+    if diverging(torch.tensor(losses)):
+        return "diverged", (f"the loss grew from {losses[0]:.4g} to {losses[-1]:.4g} in {steps} steps and is still "
+                            "growing: the learning rate is too large for this problem; try a smaller one")
+    return "steps", f"made all {steps} steps"
+
+
+def _update(p: Tensor, lr: float | Tensor, opt: torch.optim.Optimizer | None) -> None:
+    """One update from `p.grad`: the plain step, or the optimiser's; the gradient is cleared after it."""
+    if opt is None:
+        with torch.no_grad():
+            p -= lr * p.grad
+        p.grad = None
+    else:
+        opt.step()
+        opt.zero_grad(set_to_none=True)

@@ -25,7 +25,7 @@ from IPython.display import display
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from ._checks import as_float_tensor, check_finite, check_same_shape
+from ._checks import as_float_tensor, call_learner, check_finite, check_function, check_same_shape, number
 from .closed_form import max_stable_lr
 from .models import polynomial, quadratic, sse
 from .plots import RED, plot_contours, plot_descent_path, plot_loss, plot_path, show_preds
@@ -211,6 +211,12 @@ def descent_explorer(
     >>> ex.set(lr=0.5); ex.message
     'after 10 steps: x = 0, f(x) = 0'
     """
+    check_function(f, "f", "lambda x: x**2")
+    probe = call_learner(f, "f", torch.tensor([0.0, 1.0]))
+    if not isinstance(probe, torch.Tensor) or probe.shape != (2,):
+        raise ValueError("f must work number by number (elementwise), as lambda x: x**2 does: f(torch.tensor([0.0, "
+                         f"1.0])) gave {tuple(probe.shape) if isinstance(probe, torch.Tensor) else probe!r}, not two "
+                         "numbers")
 
     def draw(fig: Figure, x0: float, lr: float, steps: int) -> tuple[str, bool]:
         xs = descent_path(f, x0, lr, steps)
@@ -221,8 +227,13 @@ def descent_explorer(
         diverged = len(xs) < steps + 1 or diverging(heights)
         plot_descent_path(f, shown, ax=ax, span=limit, diverged=diverged)
         ax.set_title(f"lr = {fmt(lr)}, {_n_steps(steps)} from x = {fmt(x0)}", y=1.0)
-        ax.set_ylim(top=float(f(torch.tensor(limit))) * 1.05)
+        top = float(f(torch.tensor([-limit, limit])).max())
+        if top > 0:
+            ax.set_ylim(top=top * 1.05)
         ax.legend(loc="upper center", fontsize=8, ncols=4)
+        if len(shown) < len(xs) and not diverged and bool(heights[-1] < heights[0]):
+            return (f"no minimum: x ran from {fmt(x0)} to {float(xs[-1]):.4g} while f(x) kept falling, to "
+                    f"{float(heights[-1]):.4g}; this f has no lowest point that way, so descent never settles"), False
         if diverged:
             curvature = _curvature(f, x0)
             limit_said = f"; stable only below lr = 2 / f''(x) = {fmt(2 / curvature)} here" if curvature > 0 else ""
@@ -240,6 +251,13 @@ def descent_explorer(
     )
 
 
+def _three(start) -> tuple[float, float, float]:
+    """A quadratic's start (a, b, c): three finite numbers."""
+    if not isinstance(start, tuple | list) or len(start) != 3:
+        raise ValueError(f"start must be three numbers (a, b, c), got {start!r}")
+    return tuple(number(v, name) for v, name in zip(start, ("start a", "start b", "start c"), strict=True))
+
+
 def coaster_explorer(
     time: torch.Tensor, speed: torch.Tensor, lr: float = 1e-5, steps: int = 10,
     start: tuple[float, float, float] = (-0.8, -0.8, 1.4),
@@ -255,8 +273,7 @@ def coaster_explorer(
     """
     time, speed = (check_finite(as_float_tensor(v, n), n) for v, n in ((time, "time"), (speed, "speed")))
     check_same_shape(time, speed, "time", "speed")
-    if len(start) != 3:
-        raise ValueError(f"start must be three numbers (a, b, c), got {len(start)}")
+    start = _three(start)
     limit = max_stable_lr(time, 2)
 
     def draw(fig: Figure, lr: float, steps: int, a: float, b: float, c: float) -> tuple[str, bool]:
@@ -300,6 +317,7 @@ def scaling_explorer(
     """
     x, y = (check_finite(as_float_tensor(v, n), n).detach().float() for v, n in ((x, "x"), (y, "y")))
     check_same_shape(x, y, "x", "y")
+    start = _three(start)
 
     def draw(fig: Figure, scale: float, lr: float, steps: int) -> tuple[str, bool]:
         xs = x / scale
@@ -316,7 +334,10 @@ def scaling_explorer(
         right.axhline(0.0, color="gray", lw=0.8, ls="--")
         right.set_xlabel("step")
         right.set_title("c at each step (target 0)", y=1.0)
-        if run.diverged or run.stop_reason == "overflow":
+        if run.stop_reason == "overflow":
+            return (f"overflow: the very first loss is {float(run.losses[0]):.3g}, before any step; the start "
+                    f"{tuple(start)} is too far out for float32, whatever the learning rate: start nearer"), False
+        if run.diverged:
             return f"diverged: lr = {fmt(lr)} is above this scale's limit 2/λmax = {limit:.3g}", False
         loss = float(run.losses[-1])
         return f"after {_n_steps(steps)}: SSE = {loss:.4g}, c = {cs[-1]:.4g}; stable below lr = {limit:.3g}", True
@@ -342,17 +363,51 @@ def _bowl(loss: Callable[[torch.Tensor], torch.Tensor]) -> tuple[torch.Tensor, t
     The loss is asked at float32 points, as a learner's function built on float32 data expects; the answers are
     kept in float64.
     """
+    check_function(loss, "loss", "lambda p: (p**2).sum(-1)")
     here, there = torch.zeros(2), torch.ones(2)
+    value = call_learner(loss, "loss", torch.zeros(3, 2))
+    if not isinstance(value, torch.Tensor) or value.shape != (3,):
+        raise ValueError("loss must map each point (the last dimension holds the two parameters) to one number, as "
+                         "lambda p: (p**2).sum(-1) does; for three points it gave "
+                         f"{tuple(value.shape) if isinstance(value, torch.Tensor) else value!r}, not three numbers")
     H = torch.autograd.functional.hessian(loss, here).double()
     if not torch.allclose(H, torch.autograd.functional.hessian(loss, there).double(), rtol=1e-4):
         raise ValueError("surface_explorer needs a bowl: a loss quadratic in its two parameters, whose curvature is "
                          "the same everywhere")
+    curvatures = torch.linalg.eigvalsh(H)
+    if not bool(curvatures[0] > 1e-12 * curvatures.abs().max()):
+        bent = curvatures[0] < -1e-12 * curvatures.abs().max()
+        shape = ("flat in some direction" if not bent else "a saddle" if curvatures[-1] > 0 else "a dome")
+        raise ValueError("surface_explorer needs a bowl that curves upward in every direction; this loss's "
+                         f"curvatures are {', '.join(f'{v:.3g}' for v in curvatures.tolist())} ({shape}), so it has "
+                         "no lowest point for descent to reach")
     g = torch.autograd.functional.jacobian(loss, here).double()
     minimum = here.double() - torch.linalg.solve(H, g)
     return H, minimum, float(loss(minimum.float()))
 
 
+def _span(lim, name: str) -> tuple[float, float]:
+    """A plot range (low, high) of two finite numbers, low first."""
+    if not (isinstance(lim, tuple | list) and len(lim) == 2):
+        raise ValueError(f"{name} must be a pair (low, high), got {lim!r}")
+    lo, hi = number(lim[0], f"{name}[0]"), number(lim[1], f"{name}[1]")
+    if not lo < hi:
+        raise ValueError(f"{name} must be (low, high) with low < high, got {lim!r}")
+    return lo, hi
+
+
 METHODS = [("gradient descent", "gd"), ("momentum", "momentum"), ("Adam", "adam")]
+
+
+def _diverged_on_the_surface(losses: torch.Tensor, method: str, beta: float, lam_max: float) -> str:
+    """The red status line of a diverged run on the surface: how far the loss grew, and the method's own limit."""
+    limits = {"gd": f"gradient descent is stable only below lr = 2 / λmax = {fmt(2 / lam_max)}",
+              "momentum": f"with momentum {fmt(beta)} it is stable only below lr = 2 (1 + β) / λmax = "
+                          f"{fmt(2 * (1 + beta) / lam_max)}",
+              "adam": "Adam's steps are about lr long, so lower it"}
+    finite = losses[torch.isfinite(losses)]
+    return (f"diverged: the loss grew from {float(losses[0]):.3g} to {float(finite[-1]):.3g} in "
+            f"{_n_steps(len(finite) - 1)}; {limits[method]}")
 
 
 def surface_explorer(
@@ -372,12 +427,18 @@ def surface_explorer(
     >>> ex.set(lr=0.2); ex.ok, ex.message.split("; ")[1]
     (False, 'gradient descent is stable only below lr = 2 / λmax = 0.1')
     """
+    xlim, ylim = (_span(v, n) for v, n in ((xlim, "xlim"), (ylim, "ylim")))
+    if not (isinstance(names, tuple | list) and len(names) == 2 and all(isinstance(n, str) for n in names)):
+        raise ValueError(f"names must be two words, one per parameter (like ('a', 'c')), got {names!r}")
+    if not (isinstance(start, tuple | list) and len(start) == 2):
+        raise ValueError(f"start must be two numbers, one per parameter, got {start!r}")
     H, minimum, lowest = _bowl(loss)
     lam_max = float(torch.linalg.eigvalsh(H)[-1])
 
     def draw(fig: Figure, method: str, lr: float, beta: float, steps: int, **starts: float) -> tuple[str, bool]:
         x0 = torch.tensor(list(starts.values()), dtype=torch.float64)
-        path = descent_path(None, x0, lr, steps, method=method, beta=beta, grad=lambda p: H @ (p - minimum))
+        path = descent_path(None, x0, lr, steps, method=method, beta=None if method == "gd" else beta,
+                            grad=lambda p: H @ (p - minimum))
         losses = loss(path.float()).double()
         diverged = len(path) < steps + 1 or diverging(losses)
         left, right = fig.subplots(1, 2, width_ratios=[1.25, 1])
@@ -394,13 +455,7 @@ def surface_explorer(
         right.set_ylabel("loss above the lowest")
         right.set_title("loss above the lowest possible, log scale", y=1.0)
         if diverged:
-            limits = {"gd": f"gradient descent is stable only below lr = 2 / λmax = {fmt(2 / lam_max)}",
-                      "momentum": f"with momentum {fmt(beta)} it is stable only below lr = 2 (1 + β) / λmax = "
-                                  f"{fmt(2 * (1 + beta) / lam_max)}",
-                      "adam": "Adam's steps are about lr long, so lower it"}
-            finite = losses[torch.isfinite(losses)]
-            return (f"diverged: the loss grew from {float(losses[0]):.3g} to {float(finite[-1]):.3g} in "
-                    f"{_n_steps(len(finite) - 1)}; {limits[method]}"), False
+            return _diverged_on_the_surface(losses, method, beta, lam_max), False
         end = ", ".join(f"{v:.4g}" for v in path[-1].tolist())
         return (f"after {_n_steps(steps)}: loss = {float(losses[-1]):.5g} (lowest possible {lowest:.5g}); "
                 f"({', '.join(names)}) = ({end})"), True

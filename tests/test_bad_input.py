@@ -155,13 +155,189 @@ def test_a_start_that_overflows_says_so_not_the_learning_rate():
 @pytest.mark.timeout(30)
 @pytest.mark.parametrize("lr", [1e-3, 1.0, 1e6])
 def test_a_diverging_learning_rate_stops_with_advice_not_a_hang(lr):
-    r = fit(lr=lr, steps=10**9)  # would take hours if divergence were not caught
+    r = fit(lr=lr, steps=10**9, keep_history=False)  # would take hours if divergence were not caught
     assert r.diverged and r.steps < 1000
     assert "too large" in r.message and "smaller" in r.message
-    assert bool(torch.isfinite(r.history[:-1]).all())
+    assert len(r.history) == 2 and bool(torch.isfinite(r.history[0]).all())
 
 
 @pytest.mark.timeout(30)
 def test_descent_path_that_overflows_ends_at_the_last_finite_point():
     xs = h.descent_path(square, 1.0, 1e3, 10**6)
     assert 1 < len(xs) < 100 and bool(torch.isfinite(xs).all())
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The learner's-mistakes audit (issue 25), kind by kind. Each row: the call, the error, words the message must hold.
+
+x20 = t20.clone()
+
+
+def my_mse(preds, targets):
+    return ((preds - targets) ** 2).mean()
+
+
+def raises_name_error(preds, targets):
+    return ((preds - targts) ** 2).mean()  # noqa: F821 - the learner's typo, on purpose
+
+
+def leaf_computed():
+    w = torch.ones(2, requires_grad=True)
+    p = w * 2
+    (p**2).sum().backward()
+    h.sgd_step(p, 0.1)
+
+
+AUDIT = [
+    # silent wrong results, now refused
+    ("silent", "fit: y of shape (20, 1) against preds (20,), with the learner's own loss",
+     lambda: fit(y=y20[:, None], loss=my_mse), ValueError, "has shape (20,) but y has shape (20, 1)"),
+    ("silent", "plot_path: a path of shape (4, 3)",
+     lambda: h.plot_path(h.plot_function(square), torch.ones(4, 3), "GD"), ValueError, "shape (steps, 2)"),
+    ("silent", "first_within: path and target swapped", lambda: h.first_within(0.0, torch.ones(5), 0.1), TypeError,
+     "did you swap them?"),
+    ("silent", "first_within: a NaN target", lambda: h.first_within(torch.ones(5), math.nan, 0.1), ValueError,
+     "target must be a finite number"),
+    ("silent", "first_within: a zero tolerance", lambda: h.first_within(torch.ones(5), 1.0, 0.0), ValueError,
+     "tol must be a positive"),
+    ("silent", "descent_path: beta for plain descent", lambda: h.descent_path(square, 1.0, 0.1, 5, beta=0.5),
+     ValueError, "plain descent ('gd') has none"),
+    ("silent", "descent_path: beta2 for momentum",
+     lambda: h.descent_path(square, 1.0, 0.1, 5, method="momentum", beta2=0.99), ValueError, "beta2 is Adam's"),
+    ("silent", "least_squares: one x value repeated", lambda: h.least_squares(torch.ones(10), y20[:10], 2),
+     ValueError, "only 1 different value"),
+    ("silent", "least_squares: two distinct x for a quadratic",
+     lambda: h.least_squares(torch.tensor([0.0, 1.0] * 5), y20[:10], 2), ValueError, "needs 3 to be pinned down"),
+    ("silent", "fit: empty data", lambda: fit(x=torch.empty(0), y=torch.empty(0)), ValueError, "x is empty"),
+    ("silent", "fit: val of the wrong width",
+     lambda: fit(model=lambda x, p: x @ p, params=torch.zeros(2), x=torch.ones(20, 2), val=(torch.ones(5, 3),
+                                                                                          torch.ones(5))),
+     ValueError, "shaped like x's (2,)"),
+    # misleading errors, now naming the real cause
+    ("misleading", "sgd_step: an integer tensor", lambda: h.sgd_step(torch.tensor([1, 2]), 0.1), TypeError,
+     "params must be a floating-point tensor"),
+    ("misleading", "sgd_step: a tensor computed from the parameters", leaf_computed, ValueError,
+     "computed from other tensors"),
+    ("misleading", "sgd_step: no requires_grad", lambda: h.sgd_step(torch.ones(2), 0.1), ValueError,
+     "does not require a gradient"),
+    ("misleading", "sgd_step: a list", lambda: h.sgd_step([1.0, 2.0], 0.1), TypeError, "params must be the tensor"),
+    ("misleading", "surface_explorer: a saddle",
+     lambda: h.surface_explorer(lambda p: p[..., 0] ** 2 - p[..., 1] ** 2, (-1.0, 1.0), (-1.0, 1.0)), ValueError,
+     "(a saddle)"),
+    ("misleading", "surface_explorer: a dome",
+     lambda: h.surface_explorer(lambda p: -(p**2).sum(-1), (-1.0, 1.0), (-1.0, 1.0)), ValueError, "(a dome)"),
+    ("misleading", "surface_explorer: a trough, flat one way",
+     lambda: h.surface_explorer(lambda p: p[..., 0] ** 2 + 0 * p[..., 1], (-1.0, 1.0), (-1.0, 1.0)), ValueError,
+     "flat in some direction"),
+    # raw errors from inside torch, numpy or matplotlib, now one sentence
+    ("internals", "fit: the loss class, not an instance", lambda: fit(loss=torch.nn.MSELoss), TypeError,
+     "pass an instance, loss=torch.nn.MSELoss()"),
+    ("internals", "fit: a loss that returns one number per point", lambda: fit(loss=lambda p, t: (p - t) ** 2),
+     ValueError, "your loss returned 20 numbers"),
+    ("internals", "fit: a loss that returns a float", lambda: fit(loss=lambda p, t: 1.0), ValueError,
+     "your loss returned float"),
+    ("internals", "fit: a model that ignores its parameters", lambda: fit(model=lambda x, p: x * 2.0), ValueError,
+     "the loss does not depend on params"),
+    ("internals", "fit: a model that returns a list", lambda: fit(model=lambda x, p: x.tolist()), TypeError,
+     "your model returned list"),
+    ("internals", "fit: val given as x_val alone", lambda: fit(val=t20), TypeError, "val must be a pair"),
+    ("internals", "fit: a loss with a typo", lambda: fit(loss=raises_name_error), NameError,
+     "your loss raised NameError: name 'targts' is not defined (line"),
+    ("internals", "fit: a model that is not a function", lambda: fit(model="quadratic"), TypeError,
+     "model must be a function"),
+    ("internals", "fit: a stop rule that raises", lambda: fit(stop_when=lambda p: p.loss < 1), AttributeError,
+     "your stop_when raised AttributeError"),
+    ("internals", "surface_explorer: xlim the wrong way round",
+     lambda: h.surface_explorer(lambda p: (p**2).sum(-1), (2.0, -2.0), (-1.0, 1.0)), ValueError,
+     "xlim must be (low, high) with low < high"),
+    ("internals", "surface_explorer: xlim one number",
+     lambda: h.surface_explorer(lambda p: (p**2).sum(-1), 2.0, (-1.0, 1.0)), ValueError, "xlim must be a pair"),
+    ("internals", "surface_explorer: a loss that sums over the grid",
+     lambda: h.surface_explorer(lambda p: (p**2).sum(), (-1.0, 1.0), (-1.0, 1.0)), ValueError,
+     "for three points it gave (), not three numbers"),
+    ("internals", "descent_explorer: f that is not elementwise",
+     lambda: h.descent_explorer(f=lambda x: (x**2).sum()), ValueError, "number by number (elementwise)"),
+    ("internals", "descent_path: f with a typo", lambda: h.descent_path(lambda x: x**2 + y, 1.0, 0.1, 3),  # noqa: F821
+     NameError, "your f raised NameError"),
+    ("internals", "descent_path: f that does not use x", lambda: h.descent_path(lambda x: torch.tensor(1.0), 1.0,
+                                                                                0.1, 3),
+     ValueError, "does not depend on x"),
+    ("internals", "descent_path: grad of the wrong shape",
+     lambda: h.descent_path(None, torch.ones(2), 0.1, 3, grad=lambda x: x.sum()), ValueError,
+     "grad(x) must have x's shape (2,)"),
+    ("internals", "finite_difference: f with a typo", lambda: h.finite_difference(lambda x: x.summ(), ones3),
+     AttributeError, "your f raised AttributeError"),
+    ("internals", "roller_coaster: a seed as text", lambda: h.roller_coaster(seed="42"), TypeError,
+     "seed must be a whole number"),
+    ("internals", "scaling_explorer: start of two numbers",
+     lambda: h.scaling_explorer(*h.five_x_squared(), start=(1.0, 2.0)), ValueError, "three numbers (a, b, c)"),
+    ("internals", "coaster_explorer: start as text", lambda: h.coaster_explorer(t20, y20, start=("a", 0, 0)),
+     TypeError, "start a must be a number"),
+    # memory: refused up front, with the size and what to do
+    ("memory", "fit: 10^6 parameters kept for 2,000 steps",
+     lambda: h.fit(lambda x, p: x * p.sum(), torch.zeros(10**6), t20, y20, lr=1e-9, steps=2000), MemoryError,
+     "8.0 GB of memory"),
+    ("memory", "descent_path: 10^6 numbers for 2,000 steps", lambda: h.descent_path(lambda x: (x**2).sum(),
+                                                                                    torch.zeros(10**6), 0.1, 2000),
+     MemoryError, "take fewer steps"),
+    ("memory", "five_x_squared over a billion points", lambda: h.five_x_squared(-(10**9), 10**9), MemoryError,
+     "a narrower range"),
+    ("memory", "roller_coaster with 10^9 points", lambda: h.roller_coaster(n=10**9), MemoryError, "ask for fewer"),
+    ("memory", "noisy_coaster with 10^9 points", lambda: h.noisy_coaster(n=10**9), MemoryError, "ask for fewer"),
+    ("memory", "poly_features of degree 10^6", lambda: h.poly_features(t20.repeat(1000), 10**6), MemoryError,
+     "lower degree"),
+]
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("kind, wrong, call, error, words", AUDIT, ids=[f"{r[0]}: {r[1]}" for r in AUDIT])
+def test_a_learner_s_mistake_gets_one_sentence(kind, wrong, call, error, words):
+    with pytest.raises(error) as info:
+        call()
+    message = str(info.value)
+    assert words in message, f"{wrong}: the message {message!r} lacks {words!r}"
+    assert "\n" not in message, f"{wrong}: one sentence, not a block: {message!r}"
+    if " raised " in message:  # the learner's own error, reported with its line: not chained to a second traceback
+        assert info.value.__cause__ is None
+
+
+def test_fit_keeps_only_the_ends_when_asked_and_agrees_with_the_full_record():
+    full, ends = fit(steps=50), fit(steps=50, keep_history=False)
+    assert len(ends.history) == 2 and ends.steps == full.steps == 50
+    torch.testing.assert_close(ends.history[0], full.history[0])
+    torch.testing.assert_close(ends.params, full.params, rtol=0, atol=0)
+    torch.testing.assert_close(ends.losses, full.losses, rtol=0, atol=0)
+
+
+def test_fit_with_a_model_on_its_own_memory_limit_runs_without_history():
+    r = h.fit(lambda x, p: x * p.sum(), torch.zeros(10**6), t20, y20, lr=1e-12, steps=3, keep_history=False)
+    assert r.steps == 3 and r.history.shape == (2, 10**6)
+
+
+def test_finite_difference_refuses_what_would_take_too_long(monkeypatch):
+    from sgd_helpers import grads
+
+    monkeypatch.setattr(grads, "TIME_LIMIT", 1e-9)  # what 10^6 elements are to a real limit of ten minutes
+    with pytest.raises(RuntimeError, match=r"would take about .* minutes here .* check the gradient on a small x"):
+        h.finite_difference(lambda x: (x**2).sum(), torch.ones(1000))
+
+
+def test_long_work_shows_its_progress(capsys, monkeypatch):
+    from sgd_helpers import training
+
+    ticks = iter(range(0, 10**6, 3))  # a clock that moves three seconds per look
+    monkeypatch.setattr(training.time, "monotonic", lambda: float(next(ticks)))
+    h.descent_path(square, 1.0, 0.1, 20)
+    line = capsys.readouterr().err
+    assert "descent_path: step" in line and "of 20" in line and "s left" in line
+
+
+def test_a_function_with_no_minimum_says_so_in_the_explorer():
+    ex = h.descent_explorer(f=lambda x: -(x**2))
+    assert not ex.ok and ex.message.startswith("no minimum: x ran from -1.5 to") and "no lowest point" in ex.message
+
+
+def test_a_start_too_far_out_is_blamed_on_the_start_not_the_rate():
+    ex = h.scaling_explorer(*h.five_x_squared(), start=(1e30, 0.0, 0.0))
+    assert not ex.ok and "too far out for float32, whatever the learning rate" in ex.message
+    assert "lr =" not in ex.message.split(";")[0]

@@ -138,3 +138,74 @@ def test_garbage_gets_a_hint_not_a_crash(capsys):
 def test_unknown_exercise_is_a_clear_error():
     with pytest.raises(KeyError, match="no exercise '09.9'; the exercises are"):
         check_answer("09.9", 1)
+
+
+# The answer's form before its value: the right number in another container counts; text, a function where a number
+# was asked (and the reverse), a function the check cannot call and one that raises each get their own sentence.
+def said(exercise, answer, capsys):
+    check_answer(exercise, answer)
+    return capsys.readouterr().out.strip()
+
+
+@pytest.mark.parametrize("answer", [torch.tensor(1 / 6), torch.tensor([1 / 6]), [1 / 6], (1 / 6,),
+                                    torch.tensor(1 / 6, requires_grad=True) * 1, torch.tensor(1 / 6).double()])
+def test_the_right_number_in_a_container_is_accepted(answer, capsys):
+    assert said("02.1", answer, capsys).startswith("correct: ")
+
+
+def test_the_right_numbers_in_a_tensor_are_accepted(capsys):
+    assert said("01.1", torch.tensor([3.0, 12.0, 27.0]), capsys).startswith("correct: ")
+    assert said("01.1", torch.tensor([[3.0, 12.0, 27.0]]), capsys).startswith("correct: ")
+
+
+WRONG_FORMS = [
+    ("02.1", "0.1667", "is text: give the number itself, without quotes"),
+    ("02.1", "a sixth", "is text: give a number"),
+    ("02.1", None, "your answer is None"),
+    ("02.1", True, "is a yes/no, not a number"),
+    ("02.1", lambda: 1 / 6, "you gave a function: call it"),
+    ("02.1", [0.1, 0.2], "expected one number, got 2"),
+    ("01.1", [3.0, 12.0], "expected 3 numbers, got 2"),
+    ("01.1", {"a": 1}, "expected 3 numbers, got dict"),
+    ("03.1", 0, "answer with a word in quotes, 'yes' or 'no'"),
+    ("01.3", 12.0, "asks for a function called as (f, x, h)"),
+    ("01.3", lambda f, x: 1.0, "your function takes (f, x), but the check calls it with (f, x, h)"),
+    ("06.3", lambda n, size: [], "but the check calls it with (n, size, seed)"),
+]
+
+
+@pytest.mark.parametrize("exercise, answer, words", WRONG_FORMS)
+def test_a_wrong_form_is_told_how_to_give_it(exercise, answer, words, capsys):
+    message = said(exercise, answer, capsys)
+    assert message.startswith("not yet: ") and words in message, message
+    assert "that is not it" not in message  # never the generic line for a form the check can name
+
+
+def test_a_function_that_raises_is_reported_with_its_error_and_line(capsys):
+    def central_with_a_typo(f, x, h):
+        return (f(x + h) - f(x - hh)) / (2 * h)  # noqa: F821 - the typo is the point
+
+    message = said("01.3", central_with_a_typo, capsys)
+    assert message.startswith("not yet: your function raised NameError: name 'hh' is not defined (line ")
+    assert "f(x - hh)" in message  # the learner's own line, from their source
+
+
+def test_a_float32_central_difference_is_accepted_and_a_float32_forward_one_is_not(capsys):
+    def central32(f, x, h):
+        x = torch.tensor(x)
+        return (f(x + h) - f(x - h)) / (2 * h)
+
+    def forward32(f, x, h):
+        x = torch.tensor(x)
+        return (f(x + h) - f(x)) / h
+
+    assert said("01.3", central32, capsys).startswith("correct: ")
+    assert "forward difference" in said("01.3", forward32, capsys)
+
+
+def test_bce_without_the_mean_is_told_to_average(capsys):
+    def per_image(scores, targets):
+        p = scores.sigmoid()
+        return -(targets * p.log() + (1 - targets) * (1 - p).log())
+
+    assert "one loss per image" in said("07.3", per_image, capsys)

@@ -84,3 +84,18 @@ def test_make_test_runs_the_quick_part_then_the_slow_reruns():
 def test_readme_gives_the_two_commands():
     readme = (ROOT / "README.md").read_text()
     assert "make lab" in readme and "make test" in readme and "make outputs" in readme
+
+
+def test_no_helper_function_is_longer_than_fifty_lines():
+    """Short functions, one job each: a long one is split (its checks, its verdict, its update) before it grows."""
+    import ast
+
+    long = []
+    for path in sorted((ROOT / "sgd_helpers").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef):
+                body = node.body[1:] if ast.get_docstring(node) is not None and len(node.body) > 1 else node.body
+                lines = node.end_lineno - body[0].lineno + 1
+                if lines > 50:
+                    long.append(f"{path.name}: {node.name} has {lines} lines of code")
+    assert not long, long
