@@ -78,7 +78,10 @@ if found != SGD_HELPERS:
         )
     importlib.invalidate_caches()
     if "sgd_helpers" in sys.modules:
-        print("sgd-helpers was replaced: restart the runtime (Runtime > Restart session) and run the notebook again")"""
+        print("sgd-helpers was replaced: restart the runtime (Runtime > Restart session) and run the notebook again")
+import sgd_helpers  # noqa: E402
+
+_ = sgd_helpers.explain_errors()  # plain words, not PyTorch's advice, when a cell that cannot run twice is run twice"""
 
 
 def sync(path: Path) -> bool:
