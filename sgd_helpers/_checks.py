@@ -26,6 +26,8 @@ def as_float_tensor(x: Tensor | Sequence[float] | float, name: str) -> Tensor:
         return x
     if isinstance(x, (str, bytes)):
         raise TypeError(f"{name} must be a tensor or numbers, got the text {x!r}")
+    if isinstance(x, bool) or (isinstance(x, (list, tuple)) and any(isinstance(v, bool) for v in x)):
+        raise TypeError(f"{name} must be a tensor or numbers, got {x!r} (True and False are not numbers here)")
     try:
         return torch.as_tensor(x, dtype=torch.float32)
     except (TypeError, ValueError, RuntimeError) as e:

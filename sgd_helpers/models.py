@@ -16,7 +16,7 @@ __all__ = ["quadratic", "polynomial", "poly_features", "mse", "sse"]
 
 def _inputs(t: Tensor, params: Tensor, who: str, n: int | None = None) -> tuple[Tensor, Tensor]:
     t, params = as_float_tensor(t, "t"), as_float_tensor(params, "params")
-    if params.ndim != 1 or (n is not None and params.numel() != n):
+    if params.ndim != 1 or (n is not None and params.numel() != n) or params.numel() == 0:
         wanted = f"{n} params" if n else "params"
         raise ValueError(f"{who} expects {wanted} as a 1-D tensor, got shape {tuple(params.shape)}")
     check_same_dtype(t, params, "t", "params")

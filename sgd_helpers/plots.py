@@ -16,7 +16,7 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
 from torch import Tensor
 
-from ._checks import as_float_tensor, check_finite, check_same_shape
+from ._checks import as_float_tensor, check_finite, check_same_shape, number
 
 __all__ = ["plot_function", "plot_tangent", "show_preds", "plot_descent_path", "plot_loss", "log_scale",
            "plot_contours", "plot_path"]
@@ -48,7 +48,7 @@ def plot_function(
     >>> ax.lines[0].get_xydata()[[0, -1]].tolist()
     [[-2.0, 4.0], [2.0, 4.0]]
     """
-    if not min < max:
+    if not (math.isfinite(number(min, "min")) and math.isfinite(number(max, "max")) and min < max):
         raise ValueError(f"expected min < max, got min={min!r}, max={max!r}")
     x = torch.linspace(min, max, 100)
     y = f(x)
@@ -218,6 +218,8 @@ def plot_loss(
     """
     values = as_float_tensor(getattr(losses, "losses", losses), "losses").detach().double().reshape(-1)
     check_finite(values, "losses (a diverged run? plot its finite part)")
+    if len(values) == 0:
+        raise ValueError("losses is empty: there is nothing to plot (did the run record its losses?)")
     if ax is None:
         ax = plt.subplots(figsize=(5, 3))[1]
     ax.plot(range(len(values)), _np(values), label=label)

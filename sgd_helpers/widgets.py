@@ -212,6 +212,7 @@ def descent_explorer(
     'after 10 steps: x = 0, f(x) = 0'
     """
     check_function(f, "f", "lambda x: x**2")
+    x0 = number(x0, "x0")
     probe = call_learner(f, "f", torch.tensor([0.0, 1.0]))
     if not isinstance(probe, torch.Tensor) or probe.shape != (2,):
         raise ValueError("f must work number by number (elementwise), as lambda x: x**2 does: f(torch.tensor([0.0, "
@@ -281,7 +282,8 @@ def coaster_explorer(
         left, right = fig.subplots(1, 2)
         show_preds(quadratic(time, run.params).clamp(-1e4, 1e4), time, speed, ax=left)
         finite = run.losses[torch.isfinite(run.losses)]
-        plot_loss(finite, ax=right, log=True)
+        if len(finite):  # an overflowing start has no finite loss to draw
+            plot_loss(finite, ax=right, log=True)
         left.set_title(f"after {_n_steps(run.steps)} at lr = {fmt(lr)}", y=1.0)
         right.set_title("loss (MSE), log scale", y=1.0)
         if run.diverged or run.stop_reason == "overflow":
@@ -328,7 +330,8 @@ def scaling_explorer(
         cs = run.history[:, 2].tolist()
         left, right = fig.subplots(1, 2)
         finite = run.losses[torch.isfinite(run.losses)]
-        plot_loss(finite, ax=left, log=True)
+        if len(finite):  # an overflowing start has no finite loss to draw
+            plot_loss(finite, ax=left, log=True)
         left.set_title(f"SSE, input / {fmt(scale)}, lr = {fmt(lr)}", y=1.0)
         right.plot(range(len(cs)), cs, color="C2")
         right.axhline(0.0, color="gray", lw=0.8, ls="--")
