@@ -6,6 +6,7 @@ setup cell) turns PyTorch's advice for these errors into what to do.
 """
 
 import json
+import warnings
 from pathlib import Path
 
 import matplotlib
@@ -27,6 +28,7 @@ def code_cells(name: str) -> list[str]:
 
 @pytest.fixture
 def shell(capsys):
+    warnings.simplefilter("default")  # as in a notebook: the test suite's warnings-as-errors would stop a cell
     sh = InteractiveShell.instance()
     sh.reset()
     sh.set_custom_exc((), None)
@@ -110,3 +112,27 @@ def test_explain_errors_leaves_another_handler_alone(shell):
     shell.set_custom_exc((ImportError,), lambda *a, **k: None)
     assert not notebook.explain_errors(shell)
     assert shell.custom_exceptions == (ImportError,)
+
+
+@pytest.mark.timeout(180)
+def test_03_training_loops_repeat_the_same_steps_when_run_again(shell):
+    name = "03_roller_coaster.ipynb"
+    loop = run_until(shell, name, "losses = []")
+    ten = shell.user_ns["params"].detach().clone()
+    shell.run_cell(loop)
+    assert torch.equal(shell.user_ns["params"].detach(), ten) and len(shell.user_ns["losses"]) == 10
+    more = next(s for s in code_cells(name) if s.startswith("params = snapshots[-1]"))
+    for _ in range(2):
+        shell.run_cell(more)
+        assert shell.user_ns["steps_taken"] == 1011  # the start, step 5's step, ten more, a thousand more
+    thousand = shell.user_ns["params"].detach().clone()
+    shell.run_cell(more)
+    assert torch.equal(shell.user_ns["params"].detach(), thousand)
+
+
+@pytest.mark.timeout(120)
+def test_07_backward_cell_gives_the_same_gradient_when_run_again(shell):
+    cell = run_until(shell, "07_pixels.ipynb", "def mnist_loss(")
+    first = shell.user_ns["w"].grad.clone()
+    shell.run_cell(cell)
+    assert torch.equal(shell.user_ns["w"].grad, first)
