@@ -53,7 +53,9 @@ def test_bench_measures_fit_and_explorers():
     fit = bench.bench_fit(steps=30, repeat=1)
     assert fit["fit_us_per_step"] > 0 and fit["bare_us_per_step"] > 0
     widgets = bench.bench_widgets(updates=2)
-    assert set(widgets) == {"descent_explorer", "coaster_explorer", "scaling_explorer", "surface_explorer"}
+    import sgd_helpers.widgets as w
+
+    assert set(widgets) == {n for n in w.__all__ if n.endswith("_explorer")}  # every explorer the helpers offer
     assert all(r["median_ms"] > 0 for r in widgets.values())
 
 
@@ -145,3 +147,27 @@ def test_the_wrong_value_sweep_finds_no_raw_error_and_no_hang(capsys):
     mistakes.main()
     counts = capsys.readouterr().out.splitlines()[0]
     assert counts == "{'clear': 752, 'accepted': 67} of 819 calls", counts  # the README quotes these numbers
+
+
+def test_a_new_notebook_gets_its_badge_and_setup_cell_and_keeps_its_own_code(tmp_path):
+    """Adding a notebook is adding a file: links.py adds what every notebook needs and overwrites nothing."""
+    import links
+
+    path = tmp_path / "08_new_topic.ipynb"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# 08 · A new topic\nWhat it teaches."),
+                                         nbformat.v4.new_code_cell("x = 1")])
+    nbformat.write(nb, path)
+    assert links.sync(path)
+    cells = nbformat.read(path, as_version=4).cells
+    assert cells[0].source == f"# 08 · A new topic\n\n{links.badge(path.name)}\n\nWhat it teaches."
+    assert [c.source for c in cells[1:]] == [links.setup_source(), "x = 1"]
+    assert not links.sync(path)  # a second run changes nothing
+
+
+def test_links_refuses_a_notebook_without_a_title(tmp_path):
+    import links
+
+    path = tmp_path / "08_untitled.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")]), path)
+    with pytest.raises(ValueError, match="the first cell must be the title"):
+        links.sync(path)

@@ -85,16 +85,27 @@ _ = sgd_helpers.explain_errors()  # plain words, not PyTorch's advice, when a ce
 
 
 def sync(path: Path) -> bool:
-    """Rewrite the badge and the setup cell of one notebook; return True if it changed."""
+    """Give one notebook its badge and its setup cell, adding either where it is missing; True if it changed.
+
+    The badge goes under the title (the first cell's first line); the setup cell before the first code cell. A
+    first code cell that is not a setup cell is the notebook's own and is kept: the setup cell goes above it.
+    """
     nb = nbformat.read(path, as_version=4)
-    changed = False
-    title = nb.cells[0]
-    new_title = BADGE_RE.sub(lambda _: badge(path.name), title.source)
-    if new_title != title.source:
-        title.source, changed = new_title, True
-    setup = next(c for c in nb.cells if c.cell_type == "code")
-    if setup.source != setup_source():
-        setup.source, changed = setup_source(), True
+    title = nb.cells[0] if nb.cells else None
+    if title is None or title.cell_type != "markdown" or not title.source.startswith("# "):
+        raise ValueError(f"{path.name}: the first cell must be the title, a markdown cell starting '# '")
+    before = nbformat.writes(nb)
+    if BADGE_RE.search(title.source):
+        title.source = BADGE_RE.sub(lambda _: badge(path.name), title.source)
+    else:
+        heading, _, rest = title.source.partition("\n")
+        title.source = f"{heading}\n\n{badge(path.name)}" + (f"\n\n{rest.lstrip()}" if rest.strip() else "")
+    code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+    if code and nb.cells[code[0]].source.startswith(SETUP_MARKER):
+        nb.cells[code[0]].source = setup_source()
+    else:
+        nb.cells.insert(code[0] if code else 1, nbformat.v4.new_code_cell(setup_source()))
+    changed = nbformat.writes(nb) != before
     if changed:
         nbformat.write(nb, path)
     return changed
