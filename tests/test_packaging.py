@@ -99,3 +99,18 @@ def test_no_helper_function_is_longer_than_fifty_lines():
                 if lines > 50:
                     long.append(f"{path.name}: {node.name} has {lines} lines of code")
     assert not long, long
+
+
+def test_licences_and_sources_are_stated():
+    """Code under Apache-2.0, text and figures under CC BY 4.0, and the sources credited with links."""
+    assert (ROOT / "LICENSE").read_text().startswith("Apache License\nVersion 2.0")
+    assert (ROOT / "LICENSE-CONTENT").read_text().startswith("Creative Commons Attribution 4.0 International")
+    notice = (ROOT / "NOTICE.md").read_text()
+    for source in ("github.com/fastai/fastbook", "04_mnist_basics.ipynb", "luisenoz.github.io",
+                   "github.com/swan343/bin1/blob/main/SGD.ipynb", "GPL v3"):
+        assert source in notice, source
+    for path in re.findall(r"^\| `([^`]+)` \|", notice, re.M):  # the files said to follow the book exist
+        assert (ROOT / path).exists(), path
+    readme = (ROOT / "README.md").read_text()
+    assert "NOTICE.md" in readme and "LICENSE-CONTENT" in readme and "CONTRIBUTING.md" in readme
+    assert "tools/links.py" in (ROOT / "CONTRIBUTING.md").read_text()  # how to add a notebook
