@@ -34,7 +34,7 @@ from .training import descent_path, diverging, fit
 __all__ = ["Explorer", "descent_explorer", "coaster_explorer", "scaling_explorer", "surface_explorer", "fmt",
            "lr_options", "grid"]
 
-Draw = Callable[..., tuple[str, bool]]
+Draw = Callable[..., tuple]  # (status line, sound?) or (status line, sound?, what it computed)
 
 
 def fmt(v: float) -> str:
@@ -108,8 +108,9 @@ class Explorer:
     """Controls plus a figure; moving a control calls `draw(fig, **values)` and redraws.
 
     `draw` returns a one-line status and whether the state is sound; when it is not (say, the descent diverged)
-    the status is shown in red. `set(**values)` moves controls as a learner would, and refuses a value the control
-    cannot show.
+    the status is shown in red. It may also return what it computed (a dict: the path, the losses), kept as
+    `result`, so that a prompt is checked on the numbers, not on the drawing. `set(**values)` moves controls as a
+    learner would, and refuses a value the control cannot show.
 
     >>> ex = Explorer(lambda fig, k: (f"k is {k}", k < 5), k=widgets.IntSlider(value=2, max=10))
     >>> ex.set(k=7); ex.message, ex.ok
@@ -125,7 +126,7 @@ class Explorer:
         FigureCanvasAgg(self.fig)
         self._margins = margins or {"left": 0.1, "right": 0.97, "bottom": 0.14, "top": 0.9}
         self.status = widgets.HTML()
-        self.message, self.ok, self._handle, self._holding = "", True, None, False
+        self.message, self.ok, self.result, self._handle, self._holding = "", True, {}, None, False
         for control in controls.values():
             control.continuous_update = False  # one redraw per release, not dozens per drag (matters on Colab)
             control.style.description_width = "90px"
@@ -164,7 +165,9 @@ class Explorer:
         """Redraw the figure from the current values and push it to the notebook, if shown."""
         self.fig.clear()  # this also resets the margins, so set them again
         self.fig.subplots_adjust(**self._margins)
-        self.message, self.ok = self._draw(self.fig, **self.values)
+        drawn = self._draw(self.fig, **self.values)
+        self.message, self.ok = drawn[:2]
+        self.result = drawn[2] if len(drawn) > 2 else {}
         color = "inherit" if self.ok else RED
         self.status.value = f'<span style="color:{color}">{html.escape(self.message)}</span>'
         if self._handle is not None:
@@ -222,6 +225,7 @@ def descent_explorer(
     def draw(fig: Figure, x0: float, lr: float, steps: int) -> tuple[str, bool]:
         xs = descent_path(f, x0, lr, steps)
         heights = f(xs)
+        result = {"path": xs, "f": heights}
         ax = fig.add_subplot()
         limit = 2 * max(abs(x0), 0.5)
         shown = xs[: int((xs.abs() <= limit).long().cumprod(0).sum())]
@@ -234,13 +238,15 @@ def descent_explorer(
         ax.legend(loc="upper center", fontsize=8, ncols=4)
         if len(shown) < len(xs) and not diverged and bool(heights[-1] < heights[0]):
             return (f"no minimum: x ran from {fmt(x0)} to {float(xs[-1]):.4g} while f(x) kept falling, to "
-                    f"{float(heights[-1]):.4g}; this f has no lowest point that way, so descent never settles"), False
+                    f"{float(heights[-1]):.4g}; this f has no lowest point that way, so descent never settles"), \
+                False, result
         if diverged:
             curvature = _curvature(f, x0)
             limit_said = f"; stable only below lr = 2 / f''(x) = {fmt(2 / curvature)} here" if curvature > 0 else ""
             return (f"diverged: |x| grew from {fmt(abs(x0))} to {float(xs[-1].abs()):.3g} in {len(xs) - 1} steps"
-                    f"{limit_said}"), False
-        return f"after {_n_steps(steps)}: x = {float(xs[-1]):.4g}, f(x) = {float(heights[-1]):.4g}", True
+                    f"{limit_said}"), False, result
+        return f"after {_n_steps(steps)}: x = {float(xs[-1]):.4g}, f(x) = {float(heights[-1]):.4g}", True, \
+            result
 
     return Explorer(
         draw,
@@ -279,6 +285,7 @@ def coaster_explorer(
 
     def draw(fig: Figure, lr: float, steps: int, a: float, b: float, c: float) -> tuple[str, bool]:
         run = fit(quadratic, torch.tensor([a, b, c]), time, speed, lr=lr, steps=steps)
+        result = {"params": run.history, "losses": run.losses}
         left, right = fig.subplots(1, 2)
         show_preds(quadratic(time, run.params).clamp(-1e4, 1e4), time, speed, ax=left)
         finite = run.losses[torch.isfinite(run.losses)]
@@ -288,9 +295,10 @@ def coaster_explorer(
         right.set_title("loss (MSE), log scale", y=1.0)
         if run.diverged or run.stop_reason == "overflow":
             return (f"diverged: the loss grew from {float(finite[0]):.5g} to {float(finite[-1]):.3g} in {run.steps} "
-                    f"steps; lr = {fmt(lr)} is past the largest stable rate, 2 / λmax = {fmt(limit)}"), False
+                    f"steps; lr = {fmt(lr)} is past the largest stable rate, 2 / λmax = {fmt(limit)}"), \
+                False, result
         p = ", ".join(f"{v:.3g}" for v in run.params.tolist())
-        return f"after {_n_steps(steps)}: loss = {float(run.losses[-1]):.5g}, (a, b, c) = ({p})", True
+        return f"after {_n_steps(steps)}: loss = {float(run.losses[-1]):.5g}, (a, b, c) = ({p})", True, result
 
     return Explorer(
         draw,
@@ -327,6 +335,7 @@ def scaling_explorer(
         # the same quadratic, written in the scaled input: a' = a s², b' = b s, c' = c
         p0 = torch.tensor([start[0] * scale**2, start[1] * scale, start[2]])
         run = fit(polynomial, p0, xs, y, lr=lr, steps=steps, loss=sse)
+        result = {"params": run.history, "losses": run.losses}  # in the scaled input: a' = a s², b' = b s, c
         cs = run.history[:, 2].tolist()
         left, right = fig.subplots(1, 2)
         finite = run.losses[torch.isfinite(run.losses)]
@@ -339,11 +348,13 @@ def scaling_explorer(
         right.set_title("c at each step (target 0)", y=1.0)
         if run.stop_reason == "overflow":
             return (f"overflow: the very first loss is {float(run.losses[0]):.3g}, before any step; the start "
-                    f"{tuple(start)} is too far out for float32, whatever the learning rate: start nearer"), False
+                    f"{tuple(start)} is too far out for float32, whatever the learning rate: start nearer"), \
+                False, result
         if run.diverged:
-            return f"diverged: lr = {fmt(lr)} is above this scale's limit 2/λmax = {limit:.3g}", False
+            return f"diverged: lr = {fmt(lr)} is above this scale's limit 2/λmax = {limit:.3g}", False, result
         loss = float(run.losses[-1])
-        return f"after {_n_steps(steps)}: SSE = {loss:.4g}, c = {cs[-1]:.4g}; stable below lr = {limit:.3g}", True
+        said = f"after {_n_steps(steps)}: SSE = {loss:.4g}, c = {cs[-1]:.4g}; stable below lr = {limit:.3g}"
+        return said, True, result
 
     return Explorer(
         draw,
@@ -443,6 +454,7 @@ def surface_explorer(
         path = descent_path(None, x0, lr, steps, method=method, beta=None if method == "gd" else beta,
                             grad=lambda p: H @ (p - minimum))
         losses = loss(path.float()).double()
+        result = {"path": path, "losses": losses}
         diverged = len(path) < steps + 1 or diverging(losses)
         left, right = fig.subplots(1, 2, width_ratios=[1.25, 1])
         plot_contours(loss, xlim, ylim, ax=left, names=names, bottom=minimum)
@@ -458,10 +470,10 @@ def surface_explorer(
         right.set_ylabel("loss above the lowest")
         right.set_title("loss above the lowest possible, log scale", y=1.0)
         if diverged:
-            return _diverged_on_the_surface(losses, method, beta, lam_max), False
+            return _diverged_on_the_surface(losses, method, beta, lam_max), False, result
         end = ", ".join(f"{v:.4g}" for v in path[-1].tolist())
         return (f"after {_n_steps(steps)}: loss = {float(losses[-1]):.5g} (lowest possible {lowest:.5g}); "
-                f"({', '.join(names)}) = ({end})"), True
+                f"({', '.join(names)}) = ({end})"), True, result
 
     toggle = widgets.ToggleButtons(options=METHODS, description="optimiser")
     toggle.value = _check_value("method", toggle, method)

@@ -216,3 +216,16 @@ def test_every_log_axis_keeps_two_labels_however_narrow_its_range(make, moves):
         log_axes = [ax for ax in ex.fig.axes if ax.get_yscale() == "log"]
         assert log_axes and all(len(_labels_in_view(ax)) >= 2 for ax in log_axes), settings
 
+
+
+def test_every_explorer_keeps_what_it_computed_for_checks_on_numbers():
+    """A prompt is asserted on the explorer's numbers (`result`), which are the ones it draws."""
+    ex = w.descent_explorer()
+    torch.testing.assert_close(ex.result["path"], w.descent_path(lambda x: x**2, -1.5, 0.1, 10))
+    np.testing.assert_allclose(ex.fig.axes[0].lines[1].get_xydata()[:, 0], ex.result["path"].numpy())
+    t, s = roller_coaster()
+    ex = w.coaster_explorer(t, s, steps=5)
+    assert ex.result["params"].shape == (6, 3) and len(ex.result["losses"]) == 6
+    np.testing.assert_allclose(ex.fig.axes[1].lines[0].get_ydata(), ex.result["losses"].numpy())
+    ex = w.surface_explorer(_valley, (-2.0, 3.0), (-3.0, 2.0), ("x", "y"), start=(-1.5, 1.5), lr=0.05, steps=100)
+    assert ex.result["path"].shape == (101, 2) and len(ex.result["losses"]) == 101
