@@ -7,6 +7,7 @@ from pathlib import Path
 
 import links
 import nbformat
+import proof_cells
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -197,3 +198,25 @@ def test_every_registered_exercise_is_asked_in_a_notebook():
     cells = [c for p in NOTEBOOKS for c in nbformat.read(p, as_version=4).cells if c.cell_type == "code"]
     asked = {ex for c in cells for ex in EXERCISE_CALL.findall(c.source)}
     assert asked == set(EXERCISES)
+
+
+def test_proof_cells_are_folded_out_of_the_reading_path(nb):
+    """A cell that is mostly checks proves the sentence above it: folded (collapsed in JupyterLab, a titled form on
+    Colab), never removed. `python tools/proof_cells.py` folds them."""
+    path, book = nb
+    open_proofs = [c.source.splitlines()[0] for c in book.cells
+                   if proof_cells.is_proof(c) and not proof_cells.folded(c)]
+    assert not open_proofs, f"{path.name}: open proof cells starting {open_proofs}; run tools/proof_cells.py"
+    for cell in book.cells:
+        if cell.cell_type == "code" and proof_cells.folded(cell):
+            assert cell.source.startswith("#@title"), f"{path.name}: a folded cell needs a #@title for Colab"
+
+
+def test_few_checks_are_left_in_the_open():
+    """Course-wide, the check lines a learner reads in the open stay few: most live in folded proof cells."""
+    books = [nbformat.read(p, as_version=4) for p in NOTEBOOKS]
+    visible = sum(proof_cells.check_lines(c.source) for b in books for c in b.cells
+                  if c.cell_type == "code" and not proof_cells.folded(c))
+    folded = sum(proof_cells.check_lines(c.source) for b in books for c in b.cells
+                 if c.cell_type == "code" and proof_cells.folded(c))
+    assert visible <= 60 and folded > 3 * visible, (visible, folded)

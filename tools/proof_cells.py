@@ -1,0 +1,112 @@
+"""Two tracks in one notebook: the lesson in the open, its proof folded one click away.
+
+A *proof cell* is a code cell whose statements are mostly checks (`assert`, `test_eq`, `test_close`,
+`torch.testing.assert_close`): it proves the sentence above it, and a learner's eye should pass over it. It is
+folded: collapsed in JupyterLab (`jupyter.source_hidden`), a titled form on Colab (`cellView: "form"`, first line
+`#@title ...`). Checks at the end of a cell that computes are split off into a proof cell below it, where that
+changes no output. Nothing is removed: every check still runs.
+
+`python tools/proof_cells.py [notebooks...]` folds and splits in place (then run `make outputs`);
+`tests/test_notebook_hygiene.py` fails while a proof cell is open.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+TITLE = "#@title Check: the claims above, asserted"
+CHECK = re.compile(r"^\s*(assert\b|test_eq\(|test_close\(|test_ne\(|test_fail\(|torch\.testing\.assert_close\(|"
+                   r"np\.testing\.assert)")
+
+
+def code_lines(source: str) -> list[str]:
+    return [line for line in source.splitlines() if line.strip() and not line.strip().startswith("#")]
+
+
+def check_lines(source: str) -> int:
+    """How many of the cell's lines start a check."""
+    return sum(bool(CHECK.match(line)) for line in code_lines(source))
+
+
+def is_proof(cell) -> bool:
+    """Mostly checks: at least half of its code lines start one."""
+    lines = code_lines(cell.source)
+    return cell.cell_type == "code" and bool(lines) and check_lines(cell.source) >= len(lines) / 2
+
+
+def folded(cell) -> bool:
+    return cell.metadata.get("jupyter", {}).get("source_hidden") is True and cell.metadata.get("cellView") == "form"
+
+
+def fold(cell) -> None:
+    if not cell.source.startswith("#@title"):
+        cell.source = f"{TITLE}\n{cell.source}"
+    cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
+    cell.metadata["cellView"] = "form"
+
+
+def _quiet_end(source: str) -> bool:
+    """True if the code's last statement shows nothing (not a bare expression, or a print or a show call)."""
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:
+        return False
+    if not body or not isinstance(body[-1], ast.Expr):
+        return True
+    call = body[-1].value
+    return isinstance(call, ast.Call) and (getattr(call.func, "id", None) == "print"
+                                           or getattr(call.func, "attr", None) == "show")
+
+
+def split_trailing_checks(source: str) -> tuple[str, str] | None:
+    """(the cell's code, its trailing checks) if the cell ends in top-level checks that can move without changing
+    what the cell shows; else None."""
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:
+        return None
+    lines = source.split("\n")
+    k = len(body)
+    while k > 0 and check_lines(ast.get_source_segment(source, body[k - 1]) or "") and \
+            isinstance(body[k - 1], ast.Assert | ast.Expr):
+        k -= 1
+    if k == len(body) or k == 0:
+        return None
+    cut = body[k].lineno - 1
+    while cut > 0 and lines[cut - 1].strip().startswith("#"):  # a comment just above the checks goes with them
+        cut -= 1
+    head, tail = "\n".join(lines[:cut]).rstrip(), "\n".join(lines[cut:]).strip("\n")
+    return (head, tail) if _quiet_end(head) else None
+
+
+def fold_notebook(path: Path) -> bool:
+    nb = nbformat.read(path, as_version=4)
+    before = nbformat.writes(nb)
+    cells = []
+    for cell in nb.cells:
+        if cell.cell_type == "code" and not folded(cell) and not is_proof(cell) and check_lines(cell.source):
+            parts = split_trailing_checks(cell.source)
+            if parts is not None:
+                cell.source = parts[0]
+                cells.append(cell)
+                cell = nbformat.v4.new_code_cell(parts[1])
+        if cell.cell_type == "code" and not folded(cell) and is_proof(cell):
+            fold(cell)
+        cells.append(cell)
+    nb.cells = cells
+    changed = nbformat.writes(nb) != before
+    if changed:
+        nbformat.write(nb, path)
+    return changed
+
+
+if __name__ == "__main__":
+    for p in [Path(a) for a in sys.argv[1:]] or sorted((ROOT / "notebooks").glob("*.ipynb")):
+        if fold_notebook(p):
+            print(f"folded the proof cells of {p.name}; run `make outputs` so its outputs match")
