@@ -58,6 +58,8 @@ def test_first_code_cell_is_the_setup_cell(nb):
     first = next(c for c in book.cells if c.cell_type == "code")
     assert first.source == links.setup_source(), "run `python tools/links.py`"
     assert first.outputs == [], "the setup cell prints nothing where sgd_helpers is installed"
+    assert _hidden(first) and first.source.startswith("#@title Setup: run this first"), \
+        "the setup cell shows one line of intent, its logic folded"
 
 
 def test_notebook_ends_with_summary_and_exercises(nb):

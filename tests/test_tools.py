@@ -161,6 +161,7 @@ def test_a_new_notebook_gets_its_badge_and_setup_cell_and_keeps_its_own_code(tmp
     cells = nbformat.read(path, as_version=4).cells
     assert cells[0].source == f"# 08 · A new topic\n\n{links.badge(path.name)}\n\nWhat it teaches."
     assert [c.source for c in cells[1:]] == [links.setup_source(), "x = 1"]
+    assert cells[1].metadata == {"jupyter": {"source_hidden": True}, "cellView": "form"}  # folded to its title
     assert not links.sync(path)  # a second run changes nothing
 
 

@@ -18,7 +18,7 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 BADGE_IMG = "https://colab.research.google.com/assets/colab-badge.svg"
 BADGE_RE = re.compile(r"\[!\[Open In Colab\]\([^)]*\)\]\([^)]*\)")
-SETUP_MARKER = "# Setup: install the course's helpers where they are missing or another release (as on Colab)."
+SETUP_MARKER = "#@title Setup: run this first (it installs the course's helpers where they are missing, as on Colab)"
 
 
 def config() -> dict[str, str]:
@@ -87,8 +87,9 @@ _ = sgd_helpers.explain_errors()  # plain words, not PyTorch's advice, when a ce
 def sync(path: Path) -> bool:
     """Give one notebook its badge and its setup cell, adding either where it is missing; True if it changed.
 
-    The badge goes under the title (the first cell's first line); the setup cell before the first code cell. A
-    first code cell that is not a setup cell is the notebook's own and is kept: the setup cell goes above it.
+    The badge goes under the title (the first cell's first line); the setup cell before the first code cell,
+    folded to its title line. A first code cell that is not a setup cell is the notebook's own and is kept: the
+    setup cell goes above it.
     """
     nb = nbformat.read(path, as_version=4)
     title = nb.cells[0] if nb.cells else None
@@ -101,10 +102,13 @@ def sync(path: Path) -> bool:
         heading, _, rest = title.source.partition("\n")
         title.source = f"{heading}\n\n{badge(path.name)}" + (f"\n\n{rest.lstrip()}" if rest.strip() else "")
     code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
-    if code and nb.cells[code[0]].source.startswith(SETUP_MARKER):
-        nb.cells[code[0]].source = setup_source()
-    else:
-        nb.cells.insert(code[0] if code else 1, nbformat.v4.new_code_cell(setup_source()))
+    if not (code and "SGD_HELPERS = " in nb.cells[code[0]].source):
+        nb.cells.insert(code[0] if code else 1, nbformat.v4.new_code_cell(""))
+        code = [code[0] if code else 1]
+    setup = nb.cells[code[0]]
+    setup.source = setup_source()
+    setup.metadata.setdefault("jupyter", {})["source_hidden"] = True  # one line of intent; the logic folded
+    setup.metadata["cellView"] = "form"
     changed = nbformat.writes(nb) != before
     if changed:
         nbformat.write(nb, path)
