@@ -222,3 +222,29 @@ def test_few_checks_are_left_in_the_open():
     folded = sum(proof_cells.check_lines(c.source) for b in books for c in b.cells
                  if c.cell_type == "code" and proof_cells.folded(c))
     assert visible <= 60 and folded > 3 * visible, (visible, folded)
+
+
+def reading_minutes(book) -> int:
+    """Reading time at 200 words a minute, over the notebook's text."""
+    words = sum(len(re.findall(r"\w+", c.source)) for c in book.cells if c.cell_type == "markdown")
+    return max(1, round(words / 200))
+
+
+def test_each_notebook_opens_with_what_it_teaches_assumes_and_takes(nb):
+    path, book = nb
+    title = book.cells[0].source
+    assert "**You will learn:**" in title and "**It assumes**" in title, path.name
+    said = re.search(r"\*\*Time:\*\* about (\d+) minutes to read", title)
+    assert said, f"{path.name}: the title cell gives no reading time"
+    assert abs(int(said.group(1)) - reading_minutes(book)) <= 1, \
+        f"{path.name}: it says {said.group(1)} minutes; its {reading_minutes(book)} at 200 words a minute"
+
+
+def test_each_notebook_ends_with_words_to_know_and_further_reading(nb):
+    path, book = nb
+    text = "\n".join(c.source for c in book.cells if c.cell_type == "markdown")
+    words = re.search(r"## Words to know\n\n((?:- \*\*.+\*\*: .+\n?)+)", text)
+    assert words and len(words.group(1).splitlines()) >= 5, f"{path.name}: 'Words to know', a term a line"
+    reading = re.search(r"## Further reading\n\n((?:- .+\n?)+)", text)
+    assert reading and "](http" in reading.group(1), f"{path.name}: 'Further reading', with links"
+    assert text.index("## Summary") < text.index("## Words to know") < text.index("## Exercises")
