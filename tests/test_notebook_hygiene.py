@@ -248,3 +248,10 @@ def test_each_notebook_ends_with_words_to_know_and_further_reading(nb):
     reading = re.search(r"## Further reading\n\n((?:- .+\n?)+)", text)
     assert reading and "](http" in reading.group(1), f"{path.name}: 'Further reading', with links"
     assert text.index("## Summary") < text.index("## Words to know") < text.index("## Exercises")
+
+
+def test_readme_gives_the_course_s_reading_time_as_the_notebooks_do():
+    times = [int(re.search(r"about (\d+) minutes to read", nbformat.read(p, as_version=4).cells[0].source).group(1))
+             for p in NOTEBOOKS]
+    readme = (ROOT / "README.md").read_text()
+    assert f"{min(times)} to {max(times)} minutes to read, about {sum(times)} in all" in readme, times
