@@ -255,3 +255,10 @@ def test_readme_gives_the_course_s_reading_time_as_the_notebooks_do():
              for p in NOTEBOOKS]
     readme = (ROOT / "README.md").read_text()
     assert f"{min(times)} to {max(times)} minutes to read, about {sum(times)} in all" in readme, times
+
+
+def test_each_notebook_has_review_questions_with_folded_answers(nb):
+    path, book = nb
+    cell = next((c.source for c in book.cells if c.cell_type == "markdown" and c.source.startswith("## Review")), "")
+    questions = re.findall(r"^\d+\. .+\n\n   <details><summary>Answer</summary>\n\n   .+\n\n   </details>$", cell, re.M)
+    assert 6 <= len(questions) <= 10, f"{path.name}: 6 to 10 review questions, each with a folded model answer"
