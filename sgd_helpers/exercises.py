@@ -94,6 +94,28 @@ def _estimates(formula: Callable[[float, float, float], float], h: float = 1e-3)
     return _calls(test)
 
 
+def _descent_cases() -> list[tuple[float, float, int]]:
+    return [(-1.5, 0.1, 10), (2.0, 0.3, 6), (0.7, 0.05, 20)]
+
+
+def _true_descent(x0: float, lr: float, steps: int, accumulate: bool = False) -> list[float]:
+    """Positions of descent on x² in float32, clearing the gradient after each step (or, the bug, never)."""
+    x, total, visited = torch.tensor(x0), torch.tensor(0.0), [x0]
+    for _ in range(steps):
+        total = total + 2 * x if accumulate else 2 * x
+        x = x - total * lr
+        visited.append(x.item())
+    return visited
+
+
+def _descends_like(accumulate: bool) -> Callable[[Any], bool]:
+    """Does `answer(x0, lr, steps)` visit the positions of descent on x² (with the accumulating bug, if asked)?"""
+    return _calls(lambda fn: all(
+        torch.allclose(torch.as_tensor([float(v) for v in fn(*case)], dtype=torch.float64),
+                       torch.tensor(_true_descent(*case, accumulate=accumulate), dtype=torch.float64), rtol=1e-5,
+                       atol=1e-6) for case in _descent_cases()))
+
+
 _BOWL = torch.tensor([1.0, 10.0])  # loss (_BOWL * p**2).sum(): a stretched bowl
 
 
@@ -270,6 +292,14 @@ EXERCISES: dict[str, Exercise] = {
          (_near(0.5), "not yet: 0.5 is 2/curvature for a curvature of 4. The slope of 4(x - 1)² is 8(x - 1): "
                       "curvature 8."),
          (_near(1.0), "not yet: that is the limit for x². Here the curvature is 8.")),
+    ),
+    "02.4": Exercise(
+        _descends_like(accumulate=False), "your loop clears the gradient after each step, and visits descent_path's "
+                                          "positions.",
+        ((_descends_like(accumulate=True), "not yet: that is still the bug. Every backward() adds to x.grad, so each "
+                                           "step uses the sum of all the slopes so far; clear it after the step: "
+                                           "x.grad = None."),),
+        probe=(-1.5, 0.1, 1), call="(x0, lr, steps)",
     ),
     # 03 · The roller coaster
     "03.1": Exercise(

@@ -36,6 +36,29 @@ def summed_adam(p, m, v, grad, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
     return p - lr * (m / (1 - beta1**t)) / ((v / (1 - beta2**t)).sqrt() + eps), m, v
 
 
+def descend_fixed(x0, lr, steps):
+    x = torch.tensor(x0, requires_grad=True)
+    visited = [x.item()]
+    for _ in range(steps):
+        (x**2).backward()
+        with torch.no_grad():
+            x -= x.grad * lr
+        x.grad = None
+        visited.append(x.item())
+    return visited
+
+
+def descend_buggy(x0, lr, steps):  # the notebook's bug: the gradient is never cleared
+    x = torch.tensor(x0, requires_grad=True)
+    visited = [x.item()]
+    for _ in range(steps):
+        (x**2).backward()
+        with torch.no_grad():
+            x -= x.grad * lr
+        visited.append(x.item())
+    return visited
+
+
 def newton(p, grad, hessian):
     return p - torch.linalg.solve(hessian, grad)
 
@@ -71,6 +94,8 @@ CASES = {
     "02.1": (1 / 6, [(0.5, "lands x² in one step"), (1 / 3, "stability limit")]),
     "02.2": (33, [(32, "one more"), (34, "already"), ("never", "it does arrive")]),
     "02.3": (0.25, [(0.125, "lands in one step"), (1.0, "limit for x²")]),
+    "02.4": (descend_fixed, [(descend_buggy, "still the bug"), (lambda x0, lr, steps: [x0] * (steps + 1),
+                                                                   "not yet")]),
     "03.1": ("no", [("yes", "compare the 20th loss")]),
     "03.2": (3e-8, [(0.5, "gradient at a minimum")]),
     "03.3": (5e-7, [(2e-4, "20 times smaller, not larger"), (1e-5, "20 times bigger steps")]),
