@@ -36,27 +36,21 @@ def summed_adam(p, m, v, grad, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
     return p - lr * (m / (1 - beta1**t)) / ((v / (1 - beta2**t)).sqrt() + eps), m, v
 
 
-def descend_fixed(x0, lr, steps):
+def descend_fixed(x0, lr, steps, clear=True):
     x = torch.tensor(x0, requires_grad=True)
     visited = [x.item()]
     for _ in range(steps):
         (x**2).backward()
         with torch.no_grad():
             x -= x.grad * lr
-        x.grad = None
+        if clear:
+            x.grad = None
         visited.append(x.item())
     return visited
 
 
 def descend_buggy(x0, lr, steps):  # the notebook's bug: the gradient is never cleared
-    x = torch.tensor(x0, requires_grad=True)
-    visited = [x.item()]
-    for _ in range(steps):
-        (x**2).backward()
-        with torch.no_grad():
-            x -= x.grad * lr
-        visited.append(x.item())
-    return visited
+    return descend_fixed(x0, lr, steps, clear=False)
 
 
 def newton(p, grad, hessian):
