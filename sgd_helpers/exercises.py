@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from . import _bug_checks as bug
 from ._checks import _learner_line
 from .training import Progress
 
@@ -301,6 +302,15 @@ EXERCISES: dict[str, Exercise] = {
                                            "x.grad = None."),),
         probe=(-1.5, 0.1, 1), call="(x0, lr, steps)",
     ),
+    "02.5": Exercise(
+        _calls(bug.slope_is_fitted()), "with the mean, the curvature stays 2·mean(x²) whatever the number of points, "
+                                      "so one rate fits them all.",
+        ((_calls(bug.slope_is_fitted(only_small=True)), "not yet: that still diverges on the larger data sets. A sum's "
+                                               "curvature, 2·Σx², grows with the number of points until lr passes "
+                                               "2 / curvature; average the squared errors (.mean()) instead."),),
+        "not yet: the slope is off on at least one data set. Keep the loop as it is and change only the loss.",
+        probe=(torch.ones(2), torch.ones(2), 0.1, 1), call="(x, y, lr, steps)",
+    ),
     # 03 · The roller coaster
     "03.1": Exercise(
         _says("no"), "the loss grows: 4e-5 is past the limit, about 3.5e-5, so each step overshoots along a by more "
@@ -322,6 +332,17 @@ EXERCISES: dict[str, Exercise] = {
                                   "20 times smaller, not larger."),
          (_near(1e-5, rtol=1e-6), "not yet: with SSE the gradient is 20 times larger than with MSE (20 points), so "
                                   "the same rate would take 20 times bigger steps.")),
+    ),
+    "03.4": Exercise(
+        _calls(bug.trains_like()), "your loop takes the MSE loop's steps: the square root belongs in the report, not "
+                                   "in the loss you step on.",
+        ((_calls(bug.trains_like(rooted=True)), "not yet: that still steps on the RMSE. By the chain rule its gradient "
+                                                "is MSE's divided by 2·RMSE, about 300 at the start, so every step is "
+                                                "that much shorter. Call backward on the MSE; take .sqrt() only to "
+                                                "print it."),),
+        "not yet: your parameters differ from the MSE loop's. Step with lr × gradient of the MSE, and clear the "
+        "gradient after each step.",
+        probe=(torch.ones(3), torch.ones(3), torch.ones(3), 1e-5, 1), call="(time, speed, params, lr, steps)",
     ),
     # 04 · The loss surface
     "04.1": Exercise(
@@ -381,6 +402,18 @@ EXERCISES: dict[str, Exercise] = {
           "not yet: that compares the absolute improvement with 0.001; divide it by the earlier loss first.")),
         probe=(Progress(60, torch.zeros(1), [1.0] * 61, 1.0),), call="(progress)",
     ),
+    "05.4": Exercise(
+        _calls(bug.fits_in_original_units()), "on x / 20 the bowl is well conditioned, lr = 0.01 is stable, and the "
+                                              "parameters, converted back, are the best quadratic's.",
+        ((_calls(bug.blows_up), "not yet: it still blows up. The features are built from x itself, so x² reaches 400 "
+                                "and the bowl's largest curvature puts 0.01 far past 2 / curvature: divide x by 20 "
+                                "before building x², x and 1."),
+         (_calls(bug.fits_in_original_units(scaled_back=False)), "close: these are the parameters of the quadratic "
+                                                                 "in x / 20. Convert them back: a = a' / 400, "
+                                                                 "b = b' / 20, c = c'.")),
+        "not yet: these are not the best quadratic's parameters. Fit on x / 20, then convert a and b back.",
+        probe=(torch.ones(3), torch.ones(3), 0.01, 1), call="(xs, ys, lr, steps)",
+    ),
     # 06 · The S in SGD
     "06.1": Exercise(
         _near(2.0, rtol=1e-9), "4 times more points, √4 = 2 times less noise.",
@@ -406,6 +439,18 @@ EXERCISES: dict[str, Exercise] = {
                              "seed it with seed, and pass it to torch.randperm.")),
         probe=(10, 3, 0), call="(n, size, seed)",
     ),
+    "06.4": Exercise(
+        _calls(bug.shuffles()), "every epoch serves every point once, in a new order, and the same seed gives the "
+                                "same orders.",
+        ((_calls(bug.shuffles("in order")), "not yet: the batches still come in the data's own order, so each one is "
+                                            "a narrow stretch of time. Add shuffle=True."),
+         (_calls(bug.shuffles("frozen")), "not yet: shuffled once, but every epoch serves that same order. "
+                                          "shuffle=True draws a new order each epoch."),
+         (_calls(bug.shuffles("unseeded")), "not yet: two loaders made with the same seed served different "
+                                            "batches. Pass generator=torch.Generator().manual_seed(seed).")),
+        "not yet: an epoch should serve every point exactly once, in batches of batch_size.",
+        probe=(torch.zeros(1), 1, 0), call="(dataset, batch_size, seed)",
+    ),
     # 07 · From a quadratic to pixels
     "07.1": Exercise(
         _near(65, rtol=1e-9), "64 weights, one per pixel, and one bias.",
@@ -426,6 +471,20 @@ EXERCISES: dict[str, Exercise] = {
         "not yet: squash the scores with .sigmoid() into p first, then average -log(p) for the 3s and "
         "-log(1 - p) for the 7s.",
         probe=(torch.zeros(2), torch.ones(2)), call="(scores, targets)",
+    ),
+    "07.4": Exercise(
+        _calls(bug.starts_as_leaf()), "multiplying first and asking for gradients last makes a leaf: backward fills "
+                                      "its .grad, and the step can update it.",
+        ((_calls(bug.starts_as_leaf("not a leaf")), "not yet: that is still the bug. `* std` after requires_grad "
+                                                    "makes a new tensor computed from the random one, not a leaf, so "
+                                                    "backward leaves its .grad empty. Multiply first, then call "
+                                                    ".requires_grad_()."),
+         (_calls(bug.starts_as_leaf("no grad")), "not yet: this tensor does not track gradients, so backward gives it "
+                                                 "no .grad. End with .requires_grad_()."),
+         (_calls(bug.starts_as_leaf("std 1")), "not yet: the numbers spread about 1. Multiply torch.randn(size) by "
+                                               "std before .requires_grad_().")),
+        "not yet: return torch.randn(size) times std, as a tensor of that size that requires grad.",
+        probe=((2,), 1.0), call="(size, std)",
     ),
 }
 

@@ -6,6 +6,7 @@ tests and the words; a notebook's hidden solution cell runs the same check with 
 
 import pytest
 import torch
+from torch.utils.data import DataLoader
 
 from sgd_helpers.exercises import EXERCISES, NOT_ANSWERED, check_answer
 
@@ -53,6 +54,42 @@ def descend_buggy(x0, lr, steps):  # the notebook's bug: the gradient is never c
     return descend_fixed(x0, lr, steps, clear=False)
 
 
+def slope(x, y, lr, steps, loss="mean"):  # one weight, w·x ≈ y
+    w = torch.tensor(0.0, requires_grad=True)
+    for _ in range(steps):
+        errors = (w * x - y) ** 2
+        (errors.mean() if loss == "mean" else errors.sum()).backward()
+        with torch.no_grad():
+            w -= lr * w.grad
+        w.grad = None
+    return w.item()
+
+
+def coaster_steps(time, speed, params, lr, steps, rooted=False):
+    params = params.clone().requires_grad_()
+    for _ in range(steps):
+        loss = ((params[0] * time**2 + params[1] * time + params[2] - speed) ** 2).mean()
+        (loss.sqrt() if rooted else loss).backward()
+        params.data -= lr * params.grad
+        params.grad.zero_()
+    return params.detach()
+
+
+def quadratic_on(xs, ys, lr, steps, scale=20.0, convert_back=True):
+    features = torch.stack([(xs / scale) ** 2, xs / scale, torch.ones_like(xs)], 1)
+    p = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    for _ in range(steps):
+        ((features @ p - ys) ** 2).sum().backward()
+        with torch.no_grad():
+            p -= lr * p.grad
+        p.grad = None
+    return p.detach() / torch.tensor([scale**2, scale, 1.0]) if convert_back else p.detach()
+
+
+def loader(dataset, batch_size, seed):
+    return DataLoader(dataset, batch_size=batch_size, shuffle=True, generator=torch.Generator().manual_seed(seed))
+
+
 def newton(p, grad, hessian):
     return p - torch.linalg.solve(hessian, grad)
 
@@ -90,9 +127,13 @@ CASES = {
     "02.3": (0.25, [(0.125, "lands in one step"), (1.0, "limit for x²")]),
     "02.4": (descend_fixed, [(descend_buggy, "still the bug"), (lambda x0, lr, steps: [x0] * (steps + 1),
                                                                    "not yet")]),
+    "02.5": (slope, [(lambda x, y, lr, steps: slope(x, y, lr, steps, loss="sum"), "2·Σx², grows"),
+                     (lambda x, y, lr, steps: 3.0, "change only the loss")]),
     "03.1": ("no", [("yes", "compare the 20th loss")]),
     "03.2": (3e-8, [(0.5, "gradient at a minimum")]),
     "03.3": (5e-7, [(2e-4, "20 times smaller, not larger"), (1e-5, "20 times bigger steps")]),
+    "03.4": (coaster_steps, [(lambda *a: coaster_steps(*a, rooted=True), "divided by 2·RMSE"),
+                             (lambda t, s, p, lr, steps: p, "differ from the MSE loop's")]),
     "04.1": (2 / 2.2995, [(1 / 2.2995, "twice that"), (2 / 0.1875, "steepest one sets it")]),
     "04.2": (5.0, [(0.8, "how much of v is kept"), (1.8, "after two steps"), (1.25, "1 / 0.8")]),
     "04.3": (adam, [(adam_uncorrected, "bias correction"),
@@ -104,15 +145,26 @@ CASES = {
     "05.2": (41 * 6.919e-7, [(6.919e-7, "SSE's limit"), (6.919e-7 / 41, "41 times larger")]),
     "05.3": (stop_relative, [(stop_absolute, "absolute improvement"),
                              (stop_late, "one step late")]),
+    "05.4": (quadratic_on, [(lambda *a: quadratic_on(*a, scale=1.0), "still blows up"),
+                            (lambda *a: quadratic_on(*a, convert_back=False), "Convert them back"),
+                            (lambda xs, ys, lr, steps: quadratic_on(xs, ys, lr, 10), "not the best quadratic")]),
     "06.1": (2.0, [(4.0, "square root"), (0.5, "upside down")]),
     "06.2": (160, [(155, "a step too"), (156.25, "whole batches"), (32, "that is one epoch")]),
     "06.3": (batches, [(lambda n, size, seed: [list(range(n))[i : i + size] for i in range(0, n, size)], "in order"),
                        (lambda n, size, seed: batches(n, size, seed)[: n // size], "smaller batch is missing"),
                        (lambda n, size, seed: [torch.randperm(n)[:size]], "different batches")]),
+    "06.4": (loader, [(lambda ds, size, seed: DataLoader(ds, batch_size=size), "Add shuffle=True"),
+                      (lambda ds, size, seed: DataLoader(ds, batch_size=size, shuffle=True), "served different"),
+                      (lambda ds, size, seed: DataLoader(ds, batch_size=size, sampler=torch.randperm(
+                          len(ds), generator=torch.Generator().manual_seed(seed)).tolist()), "that same order")]),
     "07.1": (65, [(64, "one more number"), (8, "8 × 8 pixels")]),
     "07.2": (0.5, [(0.0, "squashes 0 to 0.5"), (1.0, "half sure")]),
     "07.3": (bce, [(lambda s, t: -bce(s, t), "the sign"), (lambda s, t: bce(s, t) * len(s), "that is the sum"),
                    (lambda s, t: -(t * s.log() + (1 - t) * (1 - s).log()).mean(), "squash the scores")]),
+    "07.4": (lambda size, std: (torch.randn(size) * std).requires_grad_(),
+             [(lambda size, std: torch.randn(size, requires_grad=True) * std, "still the bug"),
+              (lambda size, std: torch.randn(size) * std, "does not track"),
+              (lambda size, std: torch.randn(size).requires_grad_(), "spread about 1")]),
 }
 
 
