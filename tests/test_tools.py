@@ -141,12 +141,13 @@ def test_env_version_tells_a_working_venv_from_a_broken_one(tmp_path):
 
 @pytest.mark.timeout(120)
 def test_the_wrong_value_sweep_finds_no_raw_error_and_no_hang(capsys):
-    """The README's sweep: every wrong value in every argument ends in the helpers' own sentence or a right answer."""
+    """The sweep CONTRIBUTING.md quotes: every wrong value in every argument ends in the helpers' own sentence or a
+    right answer."""
     import mistakes
 
     mistakes.main()
     counts = capsys.readouterr().out.splitlines()[0]
-    assert counts == "{'clear': 752, 'accepted': 67} of 819 calls", counts  # the README quotes these numbers
+    assert counts == "{'clear': 752, 'accepted': 67} of 819 calls", counts  # CONTRIBUTING.md quotes these numbers
 
 
 def test_a_new_notebook_gets_its_badge_and_setup_cell_and_keeps_its_own_code(tmp_path):

@@ -5,7 +5,8 @@ text, a column where a row was meant, a dict, a huge number) are put, one at a t
 helpers. Each call ends in one of: `clear` (an error raised by sgd_helpers itself, which names the argument and
 what was expected), `raw` (an error from inside torch, numpy or matplotlib), `hang` (no answer in 20 s) or
 `accepted` (it returned: a right answer for a value that is legal, such as a seed of 0, or a silent wrong result;
-those are printed to be read). `python tools/mistakes.py` prints the counts; the README's reliability section
+those are printed to be read). `python tools/mistakes.py` prints the counts;
+CONTRIBUTING.md's 'When a learner gets it wrong'
 quotes them.
 """
 import collections
