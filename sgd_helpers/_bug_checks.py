@@ -16,7 +16,8 @@ from typing import Any
 import torch
 from torch import Tensor
 
-__all__ = ["slope_is_fitted", "trains_like", "fits_in_original_units", "blows_up", "shuffles", "starts_as_leaf"]
+__all__ = ["slope_is_fitted", "trains_like", "fits_in_original_units", "blows_up", "shuffles", "starts_as_leaf",
+           "network_like"]
 
 
 def _finite(values: Any) -> Tensor:
@@ -156,5 +157,22 @@ def starts_as_leaf(kind: str = "right") -> Callable[[Callable], bool]:
         if kind == "std 1":
             return w.is_leaf and w.requires_grad and abs(spread - 1.0) < 0.1
         return w.is_leaf and w.requires_grad and abs(spread - 0.5) < 0.05
+
+    return test
+
+
+# 08.3 · two layers without a bend
+def network_like(bent: bool = True, bent_after: bool = False) -> Callable[[Callable], bool]:
+    """Does `fn(xb, w1, b1, w2, b2)` give a one-hidden-layer ReLU network's scores (or, the bug, the two layers
+    without the ReLU; or the ReLU on the scores)?"""
+
+    def test(fn: Callable) -> bool:
+        gen = torch.Generator().manual_seed(8)
+        xb, w1 = torch.rand(20, 64, generator=gen), torch.randn(64, 16, generator=gen)
+        b1, w2, b2 = torch.randn(16, generator=gen), torch.randn(16, 10, generator=gen), torch.randn(10, generator=gen)
+        hidden = xb @ w1 + b1
+        scores = (hidden.relu() if bent and not bent_after else hidden) @ w2 + b2
+        want = scores.relu() if bent_after else scores
+        return torch.allclose(_finite(fn(xb, w1, b1, w2, b2)).float(), want, rtol=1e-4, atol=1e-4)
 
     return test

@@ -486,6 +486,34 @@ EXERCISES: dict[str, Exercise] = {
         "not yet: return torch.randn(size) times std, as a tensor of that size that requires grad.",
         probe=((2,), 1.0), call="(size, std)",
     ),
+    # 08 · A first neural network
+    "08.1": Exercise(
+        _near(7510, rtol=1e-9), "6,400 + 100 weights and biases in the first layer, 1,000 + 10 in the second.",
+        ((_near(7400, rtol=1e-9), "not yet: that counts the weights only. Each layer also has a bias per output: 100 "
+                                  "and 10 more."),
+         (_near(64 * 100 * 10, rtol=1e-9), "not yet: the layers are added, not multiplied: 64 × 100 weights, then "
+                                           "100 × 10."),
+         (_near(6500, rtol=1e-9), "close: that is the first layer. Add the second: 100 × 10 weights and 10 biases.")),
+    ),
+    "08.2": Exercise(
+        _near(math.log(10), rtol=1e-4), "ten equal scores give each digit a sureness of 1/10, and -log(1/10) = "
+                                        "log 10 ≈ 2.303.",
+        ((_near(0.1, rtol=1e-4), "not yet: 0.1 is the sureness softmax gives each digit. The loss is -log of it."),
+         (_near(-math.log(10), rtol=1e-4), "not yet: the sign. log(0.1) is negative; the loss is -log(0.1)."),
+         (_near(0.0, atol=1e-6), "not yet: a score of 0 is not a sureness of 1. Softmax spreads it over ten digits: "
+                                 "1/10 each.")),
+    ),
+    "08.3": Exercise(
+        _calls(bug.network_like()), "with the ReLU between them, the two layers are a network, not one linear layer.",
+        ((_calls(bug.network_like(bent=False)), "not yet: still no bend between the layers, so they compute one "
+                                                "linear function. Apply .relu() to the hidden units before the "
+                                                "second layer."),
+         (_calls(bug.network_like(bent_after=True)), "not yet: the ReLU belongs between the layers, on the hidden "
+                                                     "units; on the scores it only cuts off the negative ones.")),
+        "not yet: compute hidden = (xb @ w1 + b1).relu(), then hidden @ w2 + b2.",
+        probe=(torch.ones(1, 2), torch.ones(2, 2), torch.ones(2), torch.ones(2, 2), torch.ones(2)),
+        call="(xb, w1, b1, w2, b2)",
+    ),
 }
 
 

@@ -165,6 +165,12 @@ CASES = {
              [(lambda size, std: torch.randn(size, requires_grad=True) * std, "still the bug"),
               (lambda size, std: torch.randn(size) * std, "does not track"),
               (lambda size, std: torch.randn(size).requires_grad_(), "spread about 1")]),
+    "08.1": (7510, [(7400, "weights only"), (64000, "added, not multiplied"), (6500, "Add the second")]),
+    "08.2": (2.302585, [(0.1, "The loss is -log of it"), (-2.302585, "the sign"), (0.0, "ten digits")]),
+    "08.3": (lambda xb, w1, b1, w2, b2: (xb @ w1 + b1).relu() @ w2 + b2,
+             [(lambda xb, w1, b1, w2, b2: (xb @ w1 + b1) @ w2 + b2, "still no bend"),
+              (lambda xb, w1, b1, w2, b2: ((xb @ w1 + b1) @ w2 + b2).relu(), "belongs between the layers"),
+              (lambda xb, w1, b1, w2, b2: xb @ w1 @ w2, "not yet")]),
 }
 
 
