@@ -31,7 +31,7 @@ COLAB_PYTEST := $(COLAB_VENV)/bin/pytest -c tests/pytest-colab.ini --rootdir . -
 # them), and `avx2` too where the processor has AVX-512 (so picks that by itself).
 CAPABILITIES ?= default $(if $(shell grep -qs avx512f /proc/cpuinfo && echo yes),avx2)
 
-.PHONY: env colab-env lab test quick lint unit reproduce reruns test-colab wheel outputs bench clean
+.PHONY: env colab-env lab test quick lint unit reproduce reruns test-colab wheel outputs bench site clean
 
 ## The environment, made, repaired or brought up to date (at once when nothing changed): tools/env.py.
 env:
@@ -96,6 +96,10 @@ outputs: env
 
 ## Performance budgets: notebook times against their floor, explorer latency (in Python and in the browser), fit
 ## against a bare loop.
+## The course as a website, from the stored notebooks (no re-execution): build/site/index.html.
+site: env
+	$(BIN)/python tools/site_build.py
+
 bench: env
 	$(BIN)/python tools/bench.py $(BENCH_ARGS)
 

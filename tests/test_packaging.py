@@ -34,7 +34,7 @@ def test_runtime_ranges_admit_what_colab_ships():
         assert req.specifier.contains(COLAB[name], prereleases=True), f"{req} excludes Colab's {name} {COLAB[name]}"
 
 
-@pytest.mark.parametrize("extra", [None, "lab", "test"])
+@pytest.mark.parametrize("extra", [None, "lab", "test", "site"])
 def test_constraints_pin_every_requirement_within_its_range(extra):
     extras = PYPROJECT["project"]["optional-dependencies"]
     reqs = _runtime() if extra is None else [Requirement(r) for r in extras[extra]]

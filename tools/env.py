@@ -53,7 +53,7 @@ def ensure(target: Path, python_given: bool) -> str:
         return "up to date"
     stamp.unlink(missing_ok=True)  # written again only once the install below has finished
     subprocess.run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", "-c",
-                    str(ROOT / "constraints.txt"), "-e", f"{ROOT}[lab,test]"], check=True)
+                    str(ROOT / "constraints.txt"), "-e", f"{ROOT}[lab,site,test]"], check=True)
     stamp.write_text(wanted())
     return "installed"
 

@@ -1,0 +1,122 @@
+"""The course's website, built from the stored notebooks and read in a real browser with the network cut off.
+
+`make site` builds build/site (tools/site.py). Here it is built again, served on a loopback port and opened page by
+page in headless Chromium, at a desktop width and at a phone's 375 pixels, with every request that leaves the
+page's own server blocked. A page fails on a blocked request, a console error, raw TeX, a solution shown without a
+click, or a figure that does not decode. Screenshots of each page land in build/site-shots/.
+
+Needs a Chromium, as tests/test_browser.py does: without one the test is skipped (under CI=true, it fails).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import threading
+from pathlib import Path
+
+import pytest
+from browser import HOW_TO_GET_ONE, chromium, find_chromium
+
+ROOT = Path(__file__).resolve().parent.parent
+SHOTS = ROOT / "build" / "site-shots"
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+PAGES = ["index.html"] + [f"notebooks/{p.stem}.html" for p in NOTEBOOKS]
+WIDTHS = {"desktop": 1280, "phone": 375}
+RAW_TEX = re.compile(r"\$\$|\\\(|\\\[|\\frac|\\begin\{")
+pytestmark = pytest.mark.timeout(600)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    pytest.importorskip("myst_nb", reason="the site's tools are not installed: pip install -e '.[site]'")
+    if find_chromium() is None:
+        message = f"NO CHROMIUM, SO NO SITE TEST: {HOW_TO_GET_ONE}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    import site_build
+
+    site_build.build()
+    handler = functools.partial(Quiet, directory=str(site_build.OUT))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    try:
+        with chromium(str(tmp_path_factory.mktemp("profile"))) as context:
+            yield f"http://127.0.0.1:{server.server_port}/", context
+    finally:
+        server.shutdown()
+
+
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:  # the test reports what matters; no line per file served
+        pass
+
+
+def visit(context, base: str, path: str, width: int) -> tuple[object, list[str], list[str]]:
+    """Open one page with every outside request blocked; return it, the blocked URLs and the console errors."""
+    page = context.new_page()
+    page.set_viewport_size({"width": width, "height": 900})
+    blocked, errors = [], []
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
+               else (blocked.append(route.request.url), route.abort()))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(base + path, wait_until="networkidle")
+    return page, blocked, errors
+
+
+UNDECODED = """async () => {
+    const images = [...document.querySelectorAll('img')];
+    await Promise.all(images.map(i => i.decode().catch(() => null)));
+    return images.filter(i => !i.naturalWidth).map(i => i.src.slice(0, 80));
+}"""
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_reads_offline_with_solutions_folded(site, path):
+    base, context = site
+    for label, width in WIDTHS.items():
+        page, blocked, errors = visit(context, base, path, width)
+        try:
+            assert not blocked, f"{path} asked the network for {blocked[:3]}"
+            assert not errors, f"{path}: console errors {errors[:3]}"
+            assert not page.evaluate(UNDECODED), f"{path}: figures that do not decode"
+            text = page.inner_text("article")
+            assert not RAW_TEX.search(text), f"{path}: raw TeX on the page"
+            for folded in page.query_selector_all("details.hide"):
+                assert folded.get_attribute("open") is None, f"{path}: a folded cell is open"
+            solutions = page.query_selector_all("details.hide:has(summary:has-text('Show the solution'))")
+            if path.startswith("notebooks/"):
+                book_solutions = (ROOT / path.replace(".html", ".ipynb")).read_text().count("#@title Solution")
+                assert len(solutions) == book_solutions, f"{path}: {len(solutions)} of {book_solutions} folded"
+                for details in solutions:
+                    assert not details.query_selector("pre").is_visible(), f"{path}: a solution shows unasked"
+            width_used = page.evaluate("document.documentElement.scrollWidth")
+            if label == "phone":
+                assert width_used <= width + 1, f"{path}: {width_used} px wide on a {width} px phone"
+            page.screenshot(path=str(SHOTS / f"{Path(path).stem}-{label}.png"))
+        finally:
+            page.close()
+
+
+def test_a_solution_opens_on_click(site):
+    base, context = site
+    page, _, _ = visit(context, base, "notebooks/02_learning_rate.html", WIDTHS["desktop"])
+    details = page.query_selector("details.hide:has(summary:has-text('Show the solution'))")
+    details.query_selector("summary").click()
+    assert details.query_selector("pre").is_visible() and "solution=True" in details.inner_text()
+    page.close()
+
+
+def test_search_works_without_a_server_behind_it(site):
+    base, context = site
+    page, blocked, errors = visit(context, base, "search.html?q=momentum", WIDTHS["desktop"])
+    page.wait_for_selector("#search-results li", timeout=20_000)
+    found = page.eval_on_selector_all("#search-results li a", "links => links.map(a => a.getAttribute('href'))")
+    assert any("04_loss_surface" in href for href in found), found
+    assert not blocked and not errors, (blocked, errors)
+    page.close()
