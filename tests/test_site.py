@@ -112,6 +112,14 @@ def test_a_solution_opens_on_click(site):
     page.close()
 
 
+def test_the_download_is_the_stored_notebook(site):
+    base, context = site
+    page, _, _ = visit(context, base, "notebooks/08_first_network.html", WIDTHS["desktop"])
+    href = page.eval_on_selector("a[href$='.ipynb']:not([href^='http'])", "a => a.href")
+    assert page.request.get(href).body() == (ROOT / "notebooks" / "08_first_network.ipynb").read_bytes()
+    page.close()
+
+
 def test_search_works_without_a_server_behind_it(site):
     base, context = site
     page, blocked, errors = visit(context, base, "search.html?q=momentum", WIDTHS["desktop"])

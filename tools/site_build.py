@@ -6,7 +6,8 @@ The notebooks are copied into build/site-src with three changes a static page ne
 theme) renders them with their stored outputs:
 - proof cells ("Check: ...") and the setup cell are folded behind a "Show the check" / "Show the setup" toggle,
   and exercise solutions behind "Show the solution" (myst-nb's `hide-input`, with the prompt set per cell);
-- the Colab badge image is the site's own copy, so the page loads nothing from outside;
+- the Colab badge image on the pages is the site's own copy, so a page loads nothing from outside (the notebook a
+  reader downloads is the stored one, byte for byte, with the usual badge);
 - a landing page lists the notebooks in reading order, with their reading times, from their title cells.
 """
 
@@ -44,9 +45,18 @@ def page(path: Path) -> nbformat.NotebookNode:
     for cell in book.cells:
         if cell.cell_type == "code":
             fold(cell)
-        else:
-            cell.source = cell.source.replace(BADGE, "../_static/colab-badge.svg")
     return book
+
+
+def finish(books: dict[str, nbformat.NotebookNode]) -> None:
+    """After Sphinx: the badge from the site's own files, and the stored notebooks as the downloads."""
+    for html in OUT.rglob("*.html"):
+        text = html.read_text()
+        if BADGE in text:
+            local = "../" * (len(html.relative_to(OUT).parts) - 1) + "_static/colab-badge.svg"
+            html.write_text(text.replace(f'src="{BADGE}"', f'src="{local}"'))
+    for name in books:
+        shutil.copy(ROOT / "notebooks" / name, OUT / "_sources" / "notebooks" / name)
 
 
 def title_and_time(book) -> tuple[str, str]:
@@ -107,6 +117,7 @@ def build() -> float:
     env = dict(os.environ, SGD_COURSE_ROOT=str(ROOT))
     subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-q", "-W", "--keep-going", "-j", "1",
                     str(SOURCE), str(OUT)], check=True, env=env)
+    finish(books)
     return time.perf_counter() - started
 
 
