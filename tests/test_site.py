@@ -49,6 +49,7 @@ def site(tmp_path_factory):
             yield f"http://127.0.0.1:{server.server_port}/", context
     finally:
         server.shutdown()
+        server.server_close()  # its listening socket too: an unclosed one warns (an error here) in a later test
 
 
 class Quiet(http.server.SimpleHTTPRequestHandler):
