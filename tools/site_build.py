@@ -8,7 +8,8 @@ theme) renders them with their stored outputs:
   and exercise solutions behind "Show the solution" (myst-nb's `hide-input`, with the prompt set per cell);
 - the Colab badge image on the pages is the site's own copy, so a page loads nothing from outside (the notebook a
   reader downloads is the stored one, byte for byte, with the usual badge);
-- a landing page lists the notebooks in reading order, with their reading times, from their title cells.
+- a landing page lists the notebooks in reading order, with their reading times, from their title cells, and
+  credits the sources and states the licences, as the README does.
 """
 
 from __future__ import annotations
@@ -73,6 +74,9 @@ def landing(books: dict[str, nbformat.NotebookNode]) -> str:
     rows = "\n".join(f"| [{title}](notebooks/{name}) | about {minutes} minutes |"
                      for name, (title, minutes) in ((n, title_and_time(b)) for n, b in books.items()))
     toc = "\n".join(f"notebooks/{name[:-6]}" for name in books)
+    sources = re.search(r"## Licence and sources\n\n(.*?)(?=\n## |\Z)", readme, re.S).group(1).strip()
+    repository = f"https://github.com/{_course()['repository']}/blob/{_course()['branch']}/"
+    sources = re.sub(r"\]\((LICENSE|LICENSE-CONTENT|NOTICE\.md)\)", lambda m: f"]({repository}{m.group(1)})", sources)
     return f"""# SGD, step by step
 
 {intro}
@@ -89,10 +93,14 @@ Read the notebooks in order; each opens with what you will learn and what it ass
 
 ## Running it
 
-Every page has a button to open the notebook in Colab (the rocket at the top) and one to download the `.ipynb`.
+Every notebook's page has a button to open it in Colab (the rocket at the top) and one to download the `.ipynb`.
 Colab needs nothing installed: run the first cell, which installs the course's helpers. On your own machine, clone
 the repository and run `make lab`. On these pages the checks that prove each sentence, the setup cell and the
 exercise solutions are folded: click "Show the check" or "Show the solution" to open one.
+
+## Licence and sources
+
+{sources}
 
 ```{{toctree}}
 :hidden:
@@ -101,6 +109,12 @@ exercise solutions are folded: click "Show the check" or "Show the solution" to 
 {toc}
 ```
 """
+
+
+def _course() -> dict:
+    import tomllib
+
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["sgd-course"]
 
 
 def build() -> float:
