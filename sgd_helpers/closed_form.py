@@ -11,7 +11,7 @@ from collections.abc import Callable
 import torch
 from torch import Tensor
 
-from ._checks import as_float_tensor, check_finite, count
+from ._checks import as_float_tensor, call_learner, check_finite, check_function, count
 from .models import mse, poly_features, sse
 
 __all__ = ["least_squares", "hessian", "max_stable_lr"]
@@ -68,3 +68,46 @@ def max_stable_lr(x: Tensor, degree: int = 2, loss: Callable = mse) -> float:
     1.0
     """
     return 2.0 / float(torch.linalg.eigvalsh(hessian(x, degree, loss))[-1])
+
+
+def quadratic_bowl(loss: Callable[[Tensor], Tensor]) -> tuple[Tensor, Tensor, float]:
+    """The Hessian, the minimum and the lowest loss of a quadratic loss of two parameters (one Newton step), for
+    `surface_explorer`; an error naming the shape when the loss is not a bowl.
+
+    The loss is asked at float64 points where it accepts them (a loss built on float32 data then computes in
+    float64, so the minimum of an ill-conditioned bowl comes out to more than float32's digits), else at float32
+    points; the answers are kept in float64.
+
+    >>> H, minimum, lowest = quadratic_bowl(lambda p: (p[..., 0] - 1) ** 2 + 10 * p[..., 1] ** 2 + 3)
+    >>> H.tolist(), minimum.tolist(), lowest
+    ([[2.0, 0.0], [0.0, 20.0]], [1.0, 0.0], 3.0)
+    """
+    check_function(loss, "loss", "lambda p: (p**2).sum(-1)")
+    try:
+        exact = loss(torch.zeros(3, 2, dtype=torch.float64)).dtype == torch.float64
+    except Exception:  # a loss that works in float32 only (say, float32 data @ p): asked in float32 below
+        exact = False
+    dtype = torch.float64 if exact else torch.float32
+    here, there = torch.zeros(2, dtype=dtype), torch.ones(2, dtype=dtype)
+    value = call_learner(loss, "loss", torch.zeros(3, 2))
+    if not isinstance(value, Tensor) or value.shape != (3,):
+        raise ValueError("loss must map each point (the last dimension holds the two parameters) to one number, as "
+                         "lambda p: (p**2).sum(-1) does; for three points it gave "
+                         f"{tuple(value.shape) if isinstance(value, Tensor) else value!r}, not three numbers")
+    H = torch.autograd.functional.hessian(loss, here).double()
+    if not torch.allclose(H, torch.autograd.functional.hessian(loss, there).double(), rtol=1e-4):
+        raise ValueError("surface_explorer needs a bowl: a loss quadratic in its two parameters, whose curvature is "
+                         "the same everywhere")
+    curvatures = torch.linalg.eigvalsh(H)
+    if not bool(curvatures[0] > 1e-12 * curvatures.abs().max()):
+        bent = curvatures[0] < -1e-12 * curvatures.abs().max()
+        shape = ("flat in some direction" if not bent else "a saddle" if curvatures[-1] > 0 else "a dome")
+        raise ValueError("surface_explorer needs a bowl that curves upward in every direction; this loss's "
+                         "curvatures are {} ({}), so it has no lowest point for descent to reach".format(
+                             ", ".join(f"{v:.3g}" for v in curvatures.tolist()), shape))
+    g = torch.autograd.functional.jacobian(loss, here).double()
+    minimum = here.double() - torch.linalg.solve(H, g)
+    # to ten digits, as the page has them (their last bits move with the processor): both descend the same bowl
+    H, minimum = (torch.tensor([float(f"{v:.10g}") for v in t.reshape(-1).tolist()], dtype=torch.float64)
+                  for t in (H, minimum))
+    return H.reshape(2, 2), minimum, float(loss(minimum.float()))

@@ -40,9 +40,11 @@ STORED = _stored_figures_with_lines()
 
 
 def _with_figure(path: Path, index: int, png: str) -> str:
-    """The stored notebook's text with cell `index`'s first figure replaced by `png`."""
+    """The stored notebook's text with cell `index`'s first figure (an image output, or the picture inside an
+    explorer's HTML) replaced by `png`."""
     nb = nbformat.read(path, as_version=4)
-    next(o for o in nb.cells[index].outputs if run_notebooks.PNG in o.get("data", {})).data[run_notebooks.PNG] = png
+    first = iter([png])
+    run_notebooks._replace_figures(nb.cells[index], lambda stored: next(first, stored))
     return nbformat.writes(nb) + "\n"  # as run_notebooks writes it
 
 

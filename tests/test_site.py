@@ -129,3 +129,30 @@ def test_search_works_without_a_server_behind_it(site):
     assert any("04_loss_surface" in href for href in found), found
     assert not blocked and not errors, (blocked, errors)
     page.close()
+
+
+EXPLORER_PAGES = [f"notebooks/{p.stem}.html" for p in NOTEBOOKS if "sgd-explorer-static" in p.read_text()]
+
+
+@pytest.mark.parametrize("path", EXPLORER_PAGES)
+def test_each_explorer_is_alive_on_its_page(site, path):
+    """The explorer on the page is the live one (the page's own script, nothing fetched): it shows the stored
+    settings' status and answers a key press and a drag, at a desktop's width and at a phone's."""
+    from browser import Explorer
+
+    base, context = site
+    stored = next(line for line in (ROOT / path.replace(".html", ".ipynb")).read_text().splitlines()
+                  if '"Explorer(' in line).split("): ", 1)[1].rstrip('",').replace('\\"', '"')
+    for label, width in WIDTHS.items():
+        page, blocked, errors = visit(context, base, path, width)
+        try:
+            page.wait_for_selector(".sgd-explorer")
+            ex = Explorer(page, page.locator(".sgd-explorer").first)
+            assert ex.status() == stored, f"{path}: {ex.status()!r}, stored {stored!r}"
+            ex.press("lr", True)
+            times = ex.drag("lr", to=0.0)
+            assert len(times) >= 5 and ex.status() != stored, f"{path}: the explorer did not answer ({times})"
+            assert not blocked and not errors, f"{path}: {blocked[:3]} {errors[:3]}"
+            ex.root.screenshot(path=str(SHOTS / f"{Path(path).stem}-explorer-{label}.png"))
+        finally:
+            page.close()

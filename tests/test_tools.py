@@ -49,14 +49,42 @@ def test_normalise_is_idempotent():
     assert nbformat.writes(nb) == once
 
 
-def test_bench_measures_fit_and_explorers():
+def test_bench_measures_fit_and_summarises_redraw_times():
     fit = bench.bench_fit(steps=30, repeat=1)
     assert fit["fit_us_per_step"] > 0 and fit["bare_us_per_step"] > 0
-    widgets = bench.bench_widgets(updates=2)
-    import sgd_helpers.widgets as w
+    r = bench._summary([float(v) for v in range(1, 101)])  # 1..100 ms
+    assert (r["median_ms"], r["p95_ms"], r["max_ms"], r["samples"]) == (50.5, 95.0, 100.0, 100)
 
-    assert set(widgets) == {n for n in w.__all__ if n.endswith("_explorer")}  # every explorer the helpers offer
-    assert all(r["median_ms"] > 0 for r in widgets.values())
+
+def _with_explorer_figure(png: bytes) -> str:
+    """A one-cell notebook whose output is an explorer's HTML copy holding `png`."""
+    import base64
+
+    copy = f'<div><img src="data:image/png;base64,{base64.b64encode(png).decode()}"></div>'
+    out = nbformat.v4.new_output("display_data", data={"text/plain": "Explorer(lr=0.1): fine", "text/html": copy})
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("explorer", id="explorer", outputs=[out])])
+    return nbformat.writes(nb)
+
+
+def _png(shade: int) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 30), (shade, shade, shade)).save(buf, format="png")
+    return buf.getvalue()
+
+
+def test_a_figure_inside_an_explorer_s_html_is_compared_as_a_figure_not_as_text():
+    stored, near, far = (_with_explorer_figure(_png(v)) for v in (200, 201, 20))
+    assert run_notebooks.differences("x.ipynb", stored, near, save_to=None) == []  # within the tolerance
+    (problem,) = run_notebooks.differences("x.ipynb", stored, far, save_to=None)
+    assert "figure 1 differs by RMS" in problem
+    assert run_notebooks.keep_stored_figures(stored, near).strip() == stored.strip()  # a near one keeps the stored
+    assert run_notebooks.keep_stored_figures(stored, far).strip() == far.strip()
+    changed = stored.replace("fine", "changed")
+    assert any("its text differs" in p for p in run_notebooks.differences("x.ipynb", stored, changed, save_to=None))
 
 
 def test_the_reproduction_check_ignores_only_the_python_patch_release():

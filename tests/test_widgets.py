@@ -5,6 +5,7 @@ test-colab`). The real browser test (tests/test_browser.py) drives the same expl
 """
 
 import base64
+import re
 
 import numpy as np
 import pytest
@@ -17,7 +18,7 @@ BOOK_START = (-0.7658, -0.7506, 1.3525)
 
 
 def _path(ex):
-    return ex.fig.axes[0].lines[1].get_xydata()[:, 0]
+    return ex.result["path"].numpy()
 
 
 @pytest.mark.parametrize("x0, lr, steps", [(-1.5, 0.1, 10), (1.0, 0.3, 5), (-2.0, 0.9, 30), (0.5, 0.002, 50)])
@@ -32,9 +33,9 @@ def test_descent_explorer_draws_the_closed_form_path(x0, lr, steps):
 def test_descent_explorer_flags_divergence_at_once_and_names_the_limit(steps):
     ex = w.descent_explorer(lr=1.05, steps=steps)  # |x| grows by 1.1 at every step
     assert not ex.ok and ex.message.startswith("diverged: |x| grew from 1.5 to ")
-    assert "stable only below lr = 2 / f''(x) = 1 here" in ex.message and w.RED in ex.status.value
-    assert np.abs(_path(ex)).max() <= 3.0  # only the part inside the window is drawn
-    last = ex.fig.axes[0].lines[-1]
+    assert "stable only below lr = 2 / f''(x) = 1 here" in ex.message and "#d62728" in ex.html()  # in red
+    assert np.abs(_path(ex)[: ex.result["shown"]]).max() <= 3.0  # only the part inside the window is drawn
+    last = ex.figure().axes[0].lines[-1]
     assert last.get_marker() == "X" and "flying off" in last.get_label()  # not the star that means "arrived"
 
 
@@ -61,7 +62,9 @@ def test_coaster_explorer_fits_like_the_hand_written_loop():
     ex = w.coaster_explorer(time, speed, start=BOOK_START)
     ex.set(steps=20, lr=2e-5)
     p, losses = _hand_loop(time, speed, BOOK_START, 2e-5, 20)
-    left, right = ex.fig.axes
+    np.testing.assert_allclose(ex.result["params"][-1].numpy(), p.numpy(), rtol=1e-5)
+    np.testing.assert_allclose(ex.result["losses"].numpy(), losses, rtol=1e-5)
+    left, right = ex.figure().axes  # the picture for pages without scripts draws the same numbers
     np.testing.assert_allclose(left.collections[1].get_offsets()[:, 1], quadratic(time, p).numpy(), rtol=1e-5)
     np.testing.assert_allclose(right.lines[0].get_ydata(), losses, rtol=1e-5)
     assert ex.ok and ex.message.startswith(f"after 20 steps: loss = {losses[-1]:.5g}")
@@ -89,7 +92,7 @@ def test_scaling_explorer_matches_plain_descent_on_the_scaled_input():
         with torch.no_grad():
             p -= 0.003 * p.grad
         p.grad = None
-    assert ex.fig.axes[1].lines[0].get_xydata()[-1, 1] == pytest.approx(p[2].item(), rel=1e-5)
+    assert ex.result["params"][-1, 2].item() == pytest.approx(p[2].item(), rel=1e-5)
     assert f"{max_stable_lr(xs / 10, 2, sse):.3g}" in ex.message
 
 
@@ -116,49 +119,48 @@ def test_a_value_the_control_cannot_show_is_refused_not_clamped(name, value, wor
 
 def test_controls_move_through_values_a_learner_can_feel_in_one_format():
     ex = w.coaster_explorer(*roller_coaster(), start=BOOK_START)
-    labels = [label for label, _ in ex.controls["lr"].options]
+    labels = [w.fmt(v) for v in ex.controls["lr"]["options"]]
     assert ["1e-5", "2e-5", "3e-5", "4e-5", "5e-5", "7e-5"] == labels[labels.index("1e-5"):labels.index("1e-4")]
-    a = [v for _, v in ex.controls["a"].options]
+    a = ex.controls["a"]["options"]
     assert -0.7658 in a and len(a) < 100  # the book's start is on the slider; each press moves by a visible step
     assert [w.fmt(v) for v in (1e-5, 0.05, 1.05, 200.0)] == ["1e-5", "0.05", "1.05", "200"]
-    assert ex.box.children[0].layout.width == "100%"  # the controls use the notebook's width
 
 
-def test_display_shows_stable_text_and_updates_the_figure_in_place(monkeypatch):
-    shown, updates = [], []
-
-    class Handle:
-        def update(self, obj, raw=False):
-            updates.append((obj, raw))
-
-    def fake_display(obj, raw=False, display_id=None):
-        shown.append((obj, raw, display_id))
-        return Handle() if display_id else None
-
-    monkeypatch.setattr(w, "display", fake_display)
+def test_display_publishes_the_live_widget_its_own_html_copy_and_the_status_in_one_output(monkeypatch):
+    shown = []
+    monkeypatch.setattr(w, "display", lambda obj, raw=False: shown.append((obj, raw)))
     ex = w.descent_explorer()
     ex._ipython_display_()
-    (bundle, raw, _), (figure, fig_raw, did) = shown
-    assert raw and bundle["text/plain"] == "Explorer(x0=-1.5, lr=0.1, steps=10): move the controls in a live " \
-        "notebook (Jupyter or Colab)"
-    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == ex.box.model_id
-    assert fig_raw and did is True and figure["text/plain"] == ex.message
-    assert base64.b64decode(figure["image/png"]) == ex.png() and ex.png().startswith(b"\x89PNG")
-    ex.set(steps=3)
-    (update, update_raw), = updates
-    assert update_raw and update["text/plain"] == ex.message == "after 3 steps: x = -0.768, f(x) = 0.5898"
-    assert update["image/png"] != figure["image/png"]
+    ((bundle, raw),) = shown
+    assert raw and bundle["text/plain"] == "Explorer(x0=-1.5, lr=0.1, steps=10): after 10 steps: x = -0.1611, " \
+        "f(x) = 0.02594"
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == ex.model_id
+    assert bundle["text/html"] == ex.html()
 
 
-def test_explorer_needs_a_control():
-    with pytest.raises(ValueError, match="at least one control"):
-        w.Explorer(lambda fig: ("", True))
+def test_the_html_copy_is_self_contained_and_depends_only_on_the_settings():
+    ex = w.coaster_explorer(*roller_coaster(), start=BOOK_START)
+    page = ex.html()
+    assert w.MODULE.read_text() in page and "mountStatic(" in page  # the module itself, inlined
+    # nothing to fetch: no address to load from (the SVG namespace is a name, not a request), no import
+    assert not re.search(r"(src|href)=.https?:|url\(https?:|fetch\(|import\(|^import ", page, re.M)
+    picture = page.split('src="data:image/png;base64,')[1].split('"')[0]
+    assert base64.b64decode(picture) == ex.png()  # the picture a page that strips scripts shows
+    assert page == w.coaster_explorer(*roller_coaster(), start=BOOK_START).html()  # no random ids: it reproduces
+    ex.set(lr=3e-5)
+    assert page != ex.html() and '"lr": 3e-05' in ex.html()  # it starts from the settings it was shown with
 
 
-def test_explorer_margins_survive_a_redraw():
-    ex = w.coaster_explorer(*roller_coaster())
-    ex.set(steps=5)
-    assert ex.fig.subplotpars.left == pytest.approx(0.08) and ex.fig.subplotpars.bottom == pytest.approx(0.16)
+def test_the_data_cannot_close_the_script_early():
+    ex = w.surface_explorer(_valley, (-2.0, 3.0), (-3.0, 2.0), ("</script>", "y"))
+    script = ex.html().split('<script type="module">')[1]
+    assert script.count("</script>") == 1 and "<\\/script>" in script
+
+
+def test_a_curve_that_is_not_a_polynomial_is_refused_with_the_way_out():
+    with pytest.raises(ValueError, match="polynomial of degree at most 4.*call descent_path"):
+        w.descent_explorer(lambda x: torch.cos(x))
+    assert w.descent_explorer(lambda x: x**4 - 3 * x**2).spec["coefficients"] == [0.0, 0.0, -3.0, 0.0, 1.0]
 
 
 def _valley(p):  # a tilted bowl with curvatures 1 and 25: loss = ½ (p - m)ᵀ H (p - m) + 2
@@ -173,7 +175,8 @@ def test_surface_explorer_draws_the_path_descent_path_takes(method, settings):
                             lr=0.05, steps=100, **settings)
     oracle = w.descent_path(_valley, torch.tensor([-1.5, 1.5], dtype=torch.float64), 0.05, 100, method=method,
                             beta=None if method == "gd" else settings.get("beta", 0.9))  # autograd, not closed form
-    (line,) = [ln for ln in ex.fig.axes[0].lines if ln.get_label() in ("gradient descent", "momentum", "Adam")]
+    np.testing.assert_allclose(ex.result["path"].numpy(), oracle.numpy(), rtol=1e-6, atol=1e-8)
+    (line,) = [ln for ln in ex.figure().axes[0].lines if ln.get_label() in ("gradient descent", "momentum", "Adam")]
     np.testing.assert_allclose(line.get_xydata(), oracle.numpy(), rtol=1e-6, atol=1e-8)
     assert ex.ok and ex.message.startswith("after 100 steps: loss = ") and "lowest possible 2" in ex.message
 
@@ -190,7 +193,8 @@ def test_surface_explorer_flags_divergence_with_its_method_s_limit(method, limit
 def test_surface_explorer_finds_the_bowl_and_refuses_a_loss_that_is_not_one():
     ex = w.surface_explorer(_valley, (-2.0, 3.0), (-3.0, 2.0), ("x", "y"))
     assert "lowest possible 2" in ex.message
-    np.testing.assert_allclose(ex.fig.axes[0].lines[0].get_xydata(), [[1.0, -0.5]], atol=1e-6)  # the bottom, marked
+    np.testing.assert_allclose(ex.spec["minimum"], [1.0, -0.5], atol=1e-9)  # the bottom the page marks
+    np.testing.assert_allclose(ex.figure().axes[0].lines[0].get_xydata(), [[1.0, -0.5]], atol=1e-6)
     with pytest.raises(ValueError, match="needs a bowl"):
         w.surface_explorer(lambda p: (p**4).sum(-1), (-1.0, 1.0), (-1.0, 1.0))
 
@@ -212,8 +216,9 @@ def test_every_log_axis_keeps_two_labels_however_narrow_its_range(make, moves):
     ex = make()
     for settings in moves:
         ex.set(**settings)
-        ex.fig.canvas.draw()
-        log_axes = [ax for ax in ex.fig.axes if ax.get_yscale() == "log"]
+        fig = ex.figure()
+        fig.canvas.draw()
+        log_axes = [ax for ax in fig.axes if ax.get_yscale() == "log"]
         assert log_axes and all(len(_labels_in_view(ax)) >= 2 for ax in log_axes), settings
 
 
@@ -222,10 +227,10 @@ def test_every_explorer_keeps_what_it_computed_for_checks_on_numbers():
     """A prompt is asserted on the explorer's numbers (`result`), which are the ones it draws."""
     ex = w.descent_explorer()
     torch.testing.assert_close(ex.result["path"], w.descent_path(lambda x: x**2, -1.5, 0.1, 10))
-    np.testing.assert_allclose(ex.fig.axes[0].lines[1].get_xydata()[:, 0], ex.result["path"].numpy())
+    np.testing.assert_allclose(ex.figure().axes[0].lines[1].get_xydata()[:, 0], ex.result["path"].numpy())
     t, s = roller_coaster()
     ex = w.coaster_explorer(t, s, steps=5)
     assert ex.result["params"].shape == (6, 3) and len(ex.result["losses"]) == 6
-    np.testing.assert_allclose(ex.fig.axes[1].lines[0].get_ydata(), ex.result["losses"].numpy())
+    np.testing.assert_allclose(ex.figure().axes[1].lines[0].get_ydata(), ex.result["losses"].numpy())
     ex = w.surface_explorer(_valley, (-2.0, 3.0), (-3.0, 2.0), ("x", "y"), start=(-1.5, 1.5), lr=0.05, steps=100)
     assert ex.result["path"].shape == (101, 2) and len(ex.result["losses"]) == 101

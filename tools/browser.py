@@ -7,8 +7,8 @@ download is never used. JupyterLab 4 hides off-screen cells with CSS, so text is
 
 from __future__ import annotations
 
-import base64
 import os
+import re
 import shutil
 import time
 from contextlib import contextmanager
@@ -50,9 +50,7 @@ PANEL = "document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)')"
 PROMPTS = f"() => [...{PANEL}.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')].map(p => p.textContent)"
 STDERR = f"""() => [...{PANEL}.querySelectorAll(
     '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')].map(o => o.textContent.slice(0, 500))"""
-EXPLORERS = f"""() => [...{PANEL}.querySelectorAll('.jp-OutputArea-child')]
-    .filter(c => c.querySelector('.widget-gridbox'))
-    .map(c => [...{PANEL}.querySelectorAll('.jp-OutputArea-child')].indexOf(c))"""
+EXPLORERS = f"() => {PANEL}.querySelectorAll('.sgd-explorer').length"
 
 
 @dataclass
@@ -60,7 +58,7 @@ class Control:
     """One control of an explorer on the page: its description and what it shows."""
 
     name: str
-    kind: str  # "slider" or "toggle"
+    kind: str  # "slider" or "buttons"
     readout: str
 
 
@@ -120,86 +118,115 @@ class NotebookPage:
         return self.page.evaluate(STDERR)
 
     def explorers(self) -> list[Explorer]:
-        return [Explorer(self, i) for i in self.page.evaluate(EXPLORERS)]
+        root = self.page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .sgd-explorer")
+        return [Explorer(self.page, root.nth(i)) for i in range(self.page.evaluate(EXPLORERS))]
 
 
 class Explorer:
-    """An explorer's controls, status line and image on the page (the image is the next output)."""
+    """An explorer on a page (JupyterLab's live widget, or its HTML copy on a static page): its controls, its
+    status line, and the time from a key press or a drag to its new drawing, measured in the page."""
 
-    def __init__(self, notebook: NotebookPage, index: int):
-        self.page, self.index = notebook.page, index
-        children = self.page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-child")
-        self.widget, self.figure = children.nth(index), children.nth(index + 1)
+    def __init__(self, page, root):
+        self.page, self.root = page, root
 
     def controls(self) -> list[Control]:
         found = []
-        for box in self.widget.locator(".widget-gridbox > .lm-Widget").all():
-            name = box.locator(".widget-label").first.text_content().strip()
-            if _is_toggle(box):
-                readout = box.locator("button.mod-active").text_content().strip()
-                found.append(Control(name, "toggle", readout))
+        for row in self.root.locator(".controls > label").all():
+            name = row.locator("span").first.text_content().strip()
+            if row.locator("input[type=range]").count():
+                found.append(Control(name, "slider", row.locator("output").text_content().strip()))
             else:
-                found.append(Control(name, "slider", box.locator(".widget-readout").text_content().strip()))
+                found.append(Control(name, "buttons", row.locator("button[aria-pressed=true]").text_content().strip()))
         return found
 
     def status(self) -> str:
-        return self.widget.locator(".widget-html-content").text_content().strip()
+        return self.root.get_attribute("data-status") or ""
 
-    def image_src(self) -> str:
-        return self.figure.locator("img").get_attribute("src") or ""
+    def shown_status(self) -> str:
+        return self.root.locator(".status").text_content().strip()
 
-    def png(self) -> bytes:
-        return base64.b64decode(self.image_src().split(",", 1)[1])
+    def ok(self) -> bool:
+        return self.root.get_attribute("data-ok") == "true"
 
-    def _box(self, name: str):
-        return self.widget.locator(".widget-gridbox > .lm-Widget").filter(
-            has=self.page.locator(".widget-label", has_text=name)).first
+    def values(self) -> dict:
+        return self.root.evaluate("r => r.sgdValues()")
 
-    def press(self, name: str, forward: bool = True, timeout: float = 30, changes: bool = True) -> float | None:
-        """Move control `name` one step with the keyboard; return the milliseconds from the key press to the new
-        image on the page (timed in the page, from the keydown event to the image's change). With `changes=False`
-        (a move that leaves the figure as it was), wait until the kernel is idle again instead, and return None."""
-        box = self._box(name)
-        if _is_toggle(box):
-            buttons = box.locator("button")
-            classes = [buttons.nth(i).get_attribute("class") or "" for i in range(buttons.count())]
-            current = next(i for i, c in enumerate(classes) if "mod-active" in c)
-            buttons.nth((current + (1 if forward else -1)) % len(classes)).focus()
-            key = "Space"
-        else:
-            box.locator(".noUi-handle, .ui-slider-handle").first.focus()
+    def _row(self, name: str):
+        return self.root.locator(".controls > label").filter(has=self.page.locator("span", has_text=name)).first
+
+    def press(self, name: str, forward: bool = True, timeout: float = 10) -> float:
+        """Move control `name` one step with the keyboard (arrow keys on a slider, Tab and Space on buttons);
+        return the milliseconds from the key going down to the end of the new drawing."""
+        row = self._row(name)
+        if row.locator("input[type=range]").count():
+            row.locator("input[type=range]").focus()
             key = "ArrowRight" if forward else "ArrowLeft"
-        self.page.evaluate(WATCH, self.index + 1)
+        else:
+            buttons = row.locator("button")
+            pressed = [buttons.nth(i).get_attribute("aria-pressed") == "true" for i in range(buttons.count())]
+            buttons.nth((pressed.index(True) + (1 if forward else -1)) % len(pressed)).focus()
+            key = "Space"
+        self.root.evaluate(WATCH)
         self.page.keyboard.press(key)
-        if not changes:
-            time.sleep(0.5)
-            self.page.wait_for_function("() => document.querySelector('.jp-Notebook-ExecutionIndicator')"
-                                        "?.getAttribute('data-status') === 'idle'", timeout=timeout * 1000)
-            return None
         try:
             return self.page.wait_for_function("() => window.__sgdLatency", timeout=timeout * 1000).json_value()
         except Exception as e:  # Playwright's TimeoutError
-            raise AssertionError(f"{name}: no new image {timeout:g} s after pressing {key}") from e
+            raise AssertionError(f"{name}: no new drawing {timeout:g} s after pressing {key}") from e
+
+    def position(self, name: str) -> float:
+        """Where slider `name`'s handle is, as a fraction of its track."""
+        return self._row(name).locator("input[type=range]").evaluate("i => (i.value - i.min) / (i.max - i.min)")
+
+    def drag(self, name: str, to: float = 1.0, moves: int = 40) -> list[float]:
+        """Drag slider `name`'s handle with the mouse from where it is to fraction `to` of its track, in `moves`
+        mouse moves; return the milliseconds from each input event to the end of the drawing it caused."""
+        track = self._row(name).locator("input[type=range]")
+        track.scroll_into_view_if_needed()
+        box = track.bounding_box()
+        y, x0 = box["y"] + box["height"] / 2, box["x"] + 8 + self.position(name) * (box["width"] - 16)
+        self.root.evaluate(TIME_INPUTS)
+        self.page.mouse.move(x0, y)
+        self.page.mouse.down()
+        self.page.mouse.move(box["x"] + 8 + to * (box["width"] - 16), y, steps=moves)
+        self.page.mouse.up()
+        return self.root.evaluate("r => r.__sgdDrawTimes")
 
 
-def _is_toggle(box) -> bool:
-    return "widget-toggle-buttons" in (box.get_attribute("class") or "")
+NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
 
 
-# Before a key press: note when the key goes down, and when the explorer's image (output `index`) changes.
-WATCH = """(index) => {
+def same_at_printed_precision(a: str, b: str) -> bool:
+    """Two status lines equal, or each number in them at most one unit apart in its last printed digit (the page
+    sums a loss in another order than PyTorch, which moves a last digit now and then)."""
+    if NUMBER.sub("#", a) != NUMBER.sub("#", b):
+        return False
+    for x, y in zip(NUMBER.findall(a), NUMBER.findall(b), strict=True):
+        if x == y:
+            continue
+        mantissa = x.split("e")[0]
+        decimals = len(mantissa.split(".")[1]) if "." in mantissa else 0
+        unit = 10.0 ** (-decimals) * (10.0 ** int(x.split("e")[1]) if "e" in x else 1.0)
+        if abs(float(x) - float(y)) > 1.01 * unit:
+            return False
+    return True
+
+
+# Before a key press: note when the key goes down, and when the explorer has drawn again after it.
+WATCH = """(root) => {
     window.__sgdLatency = null;
-    const area = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)')
-        .querySelectorAll('.jp-OutputArea-child')[index];
-    const before = area.querySelector('img')?.getAttribute('src');
     let down = null;
     document.addEventListener('keydown', () => { down = performance.now(); }, {capture: true, once: true});
-    const watcher = new MutationObserver(() => {
-        const src = area.querySelector('img')?.getAttribute('src');
-        if (down !== null && src && src !== before) {
-            window.__sgdLatency = performance.now() - down;
-            watcher.disconnect();
-        }
+    root.addEventListener('sgd-redrawn', () => {
+        if (down !== null) window.__sgdLatency = performance.now() - down;
+    }, {once: true});
+}"""
+
+# During a drag: for every input event, the time from the event to the end of the drawing it caused.
+TIME_INPUTS = """(root) => {
+    root.__sgdDrawTimes = [];
+    let t0 = null;
+    root.addEventListener('input', (e) => { t0 = e.timeStamp; }, {capture: true});
+    root.addEventListener('sgd-redrawn', () => {
+        if (t0 !== null) { root.__sgdDrawTimes.push(performance.now() - t0); t0 = null; }
     });
-    watcher.observe(area, {subtree: true, childList: true, attributes: true, attributeFilter: ['src']});
 }"""

@@ -37,7 +37,7 @@ CONSTRAINTS = ROOT / "constraints-colab.txt"
 PACKAGES = [
     "pip", "torch", "filelock", "typing-extensions", "sympy", "networkx", "jinja2", "fsspec", "setuptools",
     "numpy", "matplotlib", "pyparsing", "pillow", "ipython", "ipykernel", "jupyter_client", "ipywidgets",
-    "fastcore", "scikit-learn", "pytest", "pytest-xdist", "nbval",
+    "anywidget", "psygnal", "fastcore", "scikit-learn", "pytest", "pytest-xdist", "nbval",
 ]
 TORCH = "torch==2.11.0"
 

@@ -7,8 +7,8 @@ that an unchanged notebook re-executes to the same bytes:
 - execution counts 1..n, no timing metadata, no widget state;
 - consecutive stream outputs merged (how many chunks `print` arrives in
   depends on timing, as front ends know and merge too);
-- widget views stored as their text only: a model id is random and points at
-  state that is not stored, so on a static page only the text can show.
+- widget views stored without their model id (random, and pointing at state
+  that is not stored): an explorer keeps its own HTML copy and its text.
 
 Kernels run with one thread (OMP_NUM_THREADS=1), so the bytes do not depend on the machine's core count.
 
@@ -33,11 +33,13 @@ from __future__ import annotations
 import argparse
 import base64
 import difflib
+import functools
 import os
 import re
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -51,6 +53,9 @@ import figures  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 PNG = "image/png"
+HTML = "text/html"
+# A figure inside HTML (an explorer's picture for pages that strip its script): compared as a figure, not as text.
+EMBEDDED = re.compile(r"(data:image/png;base64,)([A-Za-z0-9+/=]+)")
 FIGURE_DIFFS = ROOT / "build" / "reproduce"
 
 
@@ -119,16 +124,36 @@ def comparable(text: str) -> str:
 
 
 def _pngs(cell: nbformat.NotebookNode) -> list[str]:
-    return [o.data[PNG] for o in cell.get("outputs", []) if PNG in o.get("data", {})]
+    """The cell's figures, in order: each PNG output, and each PNG inside an HTML output."""
+    found = []
+    for out in cell.get("outputs", []):
+        data = out.get("data", {})
+        if PNG in data:
+            found.append(data[PNG])
+        if HTML in data:
+            found += [m.group(2) for m in EMBEDDED.finditer(_text(data[HTML]))]
+    return found
+
+
+def _text(value) -> str:
+    return "".join(value) if isinstance(value, list) else value
+
+
+def _replace_figures(cell: nbformat.NotebookNode, new: Callable[[str], str]) -> None:
+    """Replace each of the cell's figures (as `_pngs` finds them) by `new(figure)`."""
+    for out in cell.get("outputs", []):
+        data = out.get("data", {})
+        if PNG in data:
+            data[PNG] = new(data[PNG])
+        if HTML in data:
+            data[HTML] = EMBEDDED.sub(lambda m: m.group(1) + new(m.group(2)), _text(data[HTML]))
 
 
 def without_figures(text: str) -> str:
     """`comparable(text)` with every PNG replaced by one placeholder: what must come out again exactly."""
     nb = nbformat.reads(comparable(text), as_version=4)
     for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            if PNG in out.get("data", {}):
-                out.data[PNG] = "<a PNG figure, compared within figures.TOLERANCE>"
+        _replace_figures(cell, lambda _: "<a PNG figure, compared within figures.TOLERANCE>")
     return nbformat.writes(nb)
 
 
@@ -187,6 +212,15 @@ def _alone(cell: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nbformat.v4.new_notebook(cells=[cell])
 
 
+def _stored_if_close(stored: Iterator[str], png: str) -> str:
+    """The next stored figure if it is within the tolerance of `png` (a figure the cell did not have is new)."""
+    old = next(stored, None)
+    if old is not None and old != png and \
+            figures.rms(base64.b64decode(old), base64.b64decode(png)) <= figures.TOLERANCE:
+        return old
+    return png
+
+
 def keep_stored_figures(stored: str, fresh: str) -> str:
     """`fresh`, with each figure put back to its stored bytes where its cell's source and position are unchanged
     and the two are within the tolerance: re-executing on another processor rewrites no figure nobody changed."""
@@ -199,11 +233,7 @@ def keep_stored_figures(stored: str, fresh: str) -> str:
         n = seen[cell.source] = seen.get(cell.source, -1) + 1
         before = old.get(cell.source, [])
         previous = before[n] if n < len(before) else []
-        pngs = [o for o in cell.get("outputs", []) if PNG in o.get("data", {})]
-        for out, png in zip(pngs, previous, strict=False):  # a figure the cell did not have is new
-            if out.data[PNG] != png and figures.rms(base64.b64decode(png),
-                                                    base64.b64decode(out.data[PNG])) <= figures.TOLERANCE:
-                out.data[PNG] = png
+        _replace_figures(cell, functools.partial(_stored_if_close, iter(previous)))
     text = nbformat.writes(nb)
     return text if text.endswith("\n") else text + "\n"
 
