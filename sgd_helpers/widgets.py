@@ -185,8 +185,10 @@ class Explorer(anywidget.AnyWidget):
     def html(self) -> str:
         """The explorer as a self-contained piece of HTML: the module inlined, starting from the current settings,
         over a picture of them that the module replaces (and that stays where scripts are stripped)."""
+        # The data (in `spec`) move in their last bits with the processor, as a figure's pixels do, and are compared
+        # as figures are (tools/run_notebooks.py); the id and all the text depend only on the settings.
         state = json.dumps([self.kind, self.spec, self.values])  # in the order the controls are shown
-        uid = "sgd-explorer-" + hashlib.sha256(state.encode()).hexdigest()[:12]
+        uid = "sgd-explorer-" + hashlib.sha256(json.dumps([self.kind, self.values]).encode()).hexdigest()[:12]
         picture = base64.b64encode(self.png()).decode("ascii")
         color = "inherit" if self.ok else "#d62728"
         inline = state.replace("</", "<\\/")  # nothing in the data may close the script early

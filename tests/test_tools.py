@@ -201,3 +201,22 @@ def test_links_refuses_a_notebook_without_a_title(tmp_path):
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")]), path)
     with pytest.raises(ValueError, match="the first cell must be the title"):
         links.sync(path)
+
+
+def test_an_explorer_s_data_are_compared_as_numbers_and_its_text_exactly():
+    def book(state: str, status: str = "fine") -> str:
+        copy = (f'<div>{status}</div>\n<script type="module">\nmountStatic(document.getElementById("x"), ...{state});'
+                '\n</script>')
+        out = nbformat.v4.new_output("display_data", data={"text/plain": f"Explorer(lr=0.1): {status}",
+                                                           "text/html": copy})
+        return nbformat.writes(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("e", id="e", outputs=[out])]))
+
+    stored = book('["coaster", {"y": [74.46824645996094, 2.5]}, {"lr": 0.1}]')
+    last_bit = book('["coaster", {"y": [74.46824264526367, 2.5]}, {"lr": 0.1}]')  # one float32 step apart
+    other = book('["coaster", {"y": [74.5, 2.5]}, {"lr": 0.1}]')
+    assert run_notebooks.differences("x.ipynb", stored, last_bit, save_to=None) == []
+    assert run_notebooks.keep_stored_figures(stored, last_bit).strip() == stored.strip()
+    (problem,) = run_notebooks.differences("x.ipynb", stored, other, save_to=None)
+    assert "explorer 1's data differ" in problem
+    said = book('["coaster", {"y": [74.46824645996094, 2.5]}, {"lr": 0.1}]', status="changed")
+    assert any("its text differs" in p for p in run_notebooks.differences("x.ipynb", stored, said, save_to=None))

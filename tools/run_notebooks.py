@@ -34,6 +34,7 @@ import argparse
 import base64
 import difflib
 import functools
+import json
 import os
 import re
 import subprocess
@@ -56,6 +57,11 @@ PNG = "image/png"
 HTML = "text/html"
 # A figure inside HTML (an explorer's picture for pages that strip its script): compared as a figure, not as text.
 EMBEDDED = re.compile(r"(data:image/png;base64,)([A-Za-z0-9+/=]+)")
+# An explorer's data inside its HTML (its JSON state, one line): the data move in their last bits with the processor
+# (the roller coaster's noise comes from a vectorised random generator), so they are compared as numbers, to
+# STATE_RTOL, as a figure is compared within its tolerance; the explorer's text is compared exactly.
+STATE = re.compile(r"(mountStatic\(document\.getElementById\(\"[\w-]+\"\), \.\.\.)(\[.*\])(\);)")
+STATE_RTOL = 1e-6
 FIGURE_DIFFS = ROOT / "build" / "reproduce"
 
 
@@ -149,11 +155,40 @@ def _replace_figures(cell: nbformat.NotebookNode, new: Callable[[str], str]) -> 
             data[HTML] = EMBEDDED.sub(lambda m: m.group(1) + new(m.group(2)), _text(data[HTML]))
 
 
+def _states(cell: nbformat.NotebookNode) -> list[str]:
+    """The JSON state of each explorer in the cell's HTML outputs."""
+    return [m.group(2) for out in cell.get("outputs", []) if HTML in out.get("data", {})
+            for m in STATE.finditer(_text(out.data[HTML]))]
+
+
+def _replace_states(cell: nbformat.NotebookNode, new: Callable[[str], str]) -> None:
+    for out in cell.get("outputs", []):
+        if HTML in out.get("data", {}):
+            out.data[HTML] = STATE.sub(lambda m: m.group(1) + new(m.group(2)) + m.group(3), _text(out.data[HTML]))
+
+
+def same_state(a: str, b: str, rtol: float = STATE_RTOL) -> bool:
+    """Two explorers' JSON states equal but for numbers within `rtol` of each other."""
+    def close(x, y) -> bool:
+        if isinstance(x, list | dict) or isinstance(y, list | dict):
+            if type(x) is not type(y) or len(x) != len(y):
+                return False
+            pairs = zip(x.values(), y.values(), strict=True) if isinstance(x, dict) else zip(x, y, strict=True)
+            return (not isinstance(x, dict) or list(x) == list(y)) and all(close(u, v) for u, v in pairs)
+        if isinstance(x, float) and isinstance(y, float):
+            return abs(x - y) <= rtol * max(abs(x), abs(y))
+        return x == y
+
+    return close(json.loads(a), json.loads(b))
+
+
 def without_figures(text: str) -> str:
-    """`comparable(text)` with every PNG replaced by one placeholder: what must come out again exactly."""
+    """`comparable(text)` with every PNG and every explorer's data replaced by a placeholder: what must come out
+    again exactly."""
     nb = nbformat.reads(comparable(text), as_version=4)
     for cell in nb.cells:
         _replace_figures(cell, lambda _: "<a PNG figure, compared within figures.TOLERANCE>")
+        _replace_states(cell, lambda _: '"<an explorer\'s data, compared to STATE_RTOL>"')
     return nbformat.writes(nb)
 
 
@@ -187,6 +222,9 @@ def differences(name: str, stored: str, fresh: str, save_to: Path | None = FIGUR
         return problems
     stored_nb, fresh_nb = nbformat.reads(stored, as_version=4), nbformat.reads(fresh, as_version=4)
     for i, (ca, cb) in enumerate(zip(stored_nb.cells, fresh_nb.cells, strict=True)):
+        for k, (sa, sb) in enumerate(zip(_states(ca), _states(cb), strict=True)):
+            if not same_state(sa, sb):
+                problems.append(f"{_where(i, ca)}: explorer {k + 1}'s data differ by more than {STATE_RTOL:g}")
         for k, (pa, pb) in enumerate(zip(_pngs(ca), _pngs(cb), strict=True)):
             if pa == pb:
                 continue
@@ -221,12 +259,20 @@ def _stored_if_close(stored: Iterator[str], png: str) -> str:
     return png
 
 
+def _stored_state_if_close(stored: Iterator[str], state: str) -> str:
+    """The next stored explorer state if its numbers are within STATE_RTOL of `state`'s."""
+    old = next(stored, None)
+    return old if old is not None and same_state(old, state) else state
+
+
 def keep_stored_figures(stored: str, fresh: str) -> str:
-    """`fresh`, with each figure put back to its stored bytes where its cell's source and position are unchanged
-    and the two are within the tolerance: re-executing on another processor rewrites no figure nobody changed."""
-    old = {}
+    """`fresh`, with each figure (and explorer's data) put back to its stored bytes where its cell's source and
+    position are unchanged and the two are within the tolerance: re-executing on another processor rewrites no
+    figure nobody changed."""
+    old, old_states = {}, {}
     for cell in nbformat.reads(stored, as_version=4).cells:
         old.setdefault(cell.source, []).append(_pngs(cell))
+        old_states.setdefault(cell.source, []).append(_states(cell))
     nb = nbformat.reads(fresh, as_version=4)
     seen: dict[str, int] = {}
     for cell in nb.cells:
@@ -234,6 +280,8 @@ def keep_stored_figures(stored: str, fresh: str) -> str:
         before = old.get(cell.source, [])
         previous = before[n] if n < len(before) else []
         _replace_figures(cell, functools.partial(_stored_if_close, iter(previous)))
+        before = old_states.get(cell.source, [])
+        _replace_states(cell, functools.partial(_stored_state_if_close, iter(before[n] if n < len(before) else [])))
     text = nbformat.writes(nb)
     return text if text.endswith("\n") else text + "\n"
 
