@@ -18,7 +18,7 @@ exclude_patterns = ["_build"]
 root_doc = "index"
 
 nb_execution_mode = "off"  # show exactly the outputs CI proved
-nb_ipywidgets_js = {}  # no require.js or widget manager from a CDN: the explorers show their stored picture
+nb_ipywidgets_js = {}  # no require.js or widget manager from a CDN: each explorer brings its own module, inline
 nb_code_prompt_show = "Show the code"
 nb_code_prompt_hide = "Hide the code"
 myst_enable_extensions = ["colon_fence"]
