@@ -289,7 +289,7 @@ function linearTicks(lo, hi, n = 5) {
 }
 
 // Log ticks: powers of ten, or 1-2-5 times them over less than two decades, so at least two are labelled.
-function logTicks(lo, hi) {
+export function logTicks(lo, hi) {
   const ticks = [];
   const a = Math.floor(Math.log10(lo)), b = Math.ceil(Math.log10(hi));
   const mults = b - a <= 2 ? [1, 2, 5] : [1];
@@ -394,11 +394,18 @@ function markAt(parent, px, py, shape, color, size) {
   }
 }
 
-function range(values, pad = 0.05, log = false) {
+export function range(values, pad = 0.05, log = false) {
   const v = values.filter((u) => Number.isFinite(u) && (!log || u > 0));
   let lo = Math.min(...v), hi = Math.max(...v);
   if (log) {
-    if (hi / lo < 3) { lo /= 1.5; hi *= 1.5; }
+    // Over less than two decades a log axis labels 1, 2 and 5 times the powers of ten; reach the nearest of those
+    // beyond each end, so the lowest and the highest values both have a label near them (never fewer than two).
+    if (hi / lo < 100) {
+      const below = (x) => Math.max(...[1, 2, 5, 10].map((m) => m * 10 ** Math.floor(Math.log10(x))).filter((t) => t <= x * 1.000001));
+      const above = (x) => Math.min(...[1, 2, 5, 10].map((m) => m * 10 ** Math.floor(Math.log10(x))).filter((t) => t >= x * 0.999999));
+      [lo, hi] = [below(lo), above(hi)];
+      if (lo === hi) hi = above(hi * 1.01);
+    }
     return [lo / (hi / lo) ** pad, hi * (hi / lo) ** pad];
   }
   if (hi - lo < 1e-12 * Math.max(1, Math.abs(hi))) { lo -= 1; hi += 1; }

@@ -40,7 +40,9 @@ def page(tmp_path_factory):
         tab = context.new_page()
         tab.route("**/*", lambda route: route.abort())  # nothing may leave the page
         tab.set_content("<!doctype html><html><body></body></html>")
-        tab.add_script_tag(content=w.MODULE.read_text() + "\nwindow.sgdCompute = compute;", type="module")
+        tab.add_script_tag(content=w.MODULE.read_text() + "\nwindow.sgdCompute = compute;\n"
+                           "window.sgdLogLabels = (a, b) => logTicks(...range([a, b], 0.05, true)).length;",
+                           type="module")
         tab.wait_for_function("() => window.sgdCompute !== undefined")
         yield tab
 
@@ -121,3 +123,20 @@ def test_the_page_computes_what_pytorch_computes(page, kind, explorer, settings)
     if kind == "descent":
         assert bit_equal == len(settings), f"descent: only {bit_equal} of {len(settings)} paths equal bit for bit"
     assert len(last_digit) <= 0.01 * len(settings), f"{kind}: {len(last_digit)} status lines differ in a last digit"
+
+
+def test_every_log_axis_the_page_draws_keeps_two_labels(page):
+    """A loss axis on a log scale labels at least two values however narrow or wide its range: the same rule as
+    the pictures' (sgd_helpers.plots.log_scale), over ranges from a hair's width to thirty decades."""
+    fewest = page.evaluate("""() => {
+        let fewest = 99;
+        for (let i = 0; i < 20000; i++) {
+            const lo = 10 ** (Math.random() * 40 - 20), factor = 10 ** (Math.random() ** 2 * 30);
+            fewest = Math.min(fewest, window.sgdLogLabels(lo, lo * factor));
+        }
+        for (const [lo, hi] of [[677, 694], [25000, 25822], [2.1, 4.9], [1, 1], [7.305, 7.3051]]) {
+            fewest = Math.min(fewest, window.sgdLogLabels(lo, hi));
+        }
+        return fewest;
+    }""")
+    assert fewest >= 2
