@@ -18,7 +18,6 @@ loud line, except under CI (CI=true), where a missing browser is a failure.
 
 import ast
 import base64
-import os
 import shutil
 import time
 from pathlib import Path
@@ -26,7 +25,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import nbformat
 import pytest
-from browser import HOW_TO_GET_ONE, PANEL, Explorer, NotebookPage, chromium, find_chromium, same_at_printed_precision
+from browser import PANEL, Explorer, NotebookPage, chromium, need_chromium, same_at_printed_precision
 from lab import Lab
 
 import sgd_helpers.widgets as w
@@ -40,11 +39,7 @@ pytestmark = pytest.mark.timeout(900)
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    if find_chromium() is None:
-        message = f"NO CHROMIUM, SO NO BROWSER TEST: {HOW_TO_GET_ONE}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+    need_chromium("browser test")
     folder = tmp_path_factory.mktemp("course")
     for path in NOTEBOOKS:
         shutil.copy(path, folder / path.name)

@@ -14,12 +14,11 @@ the closing figures quote them.
 """
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 import torch
-from browser import HOW_TO_GET_ONE, chromium, find_chromium, same_at_printed_precision
+from browser import chromium, need_chromium, same_at_printed_precision
 
 import sgd_helpers.widgets as w
 from sgd_helpers import five_x_squared, least_squares, roller_coaster
@@ -31,11 +30,7 @@ pytestmark = pytest.mark.timeout(900)
 
 @pytest.fixture(scope="module")
 def page(tmp_path_factory):
-    if find_chromium() is None:
-        message = f"NO CHROMIUM, SO NO JAVASCRIPT TEST: {HOW_TO_GET_ONE}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+    need_chromium("javascript test")
     with chromium(str(tmp_path_factory.mktemp("profile"))) as context:
         tab = context.new_page()
         tab.route("**/*", lambda route: route.abort())  # nothing may leave the page

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
 import re
 import threading
 from pathlib import Path
 
 import pytest
-from browser import HOW_TO_GET_ONE, chromium, find_chromium
+from browser import chromium, need_chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "build" / "site-shots"
@@ -32,11 +31,7 @@ pytestmark = pytest.mark.timeout(600)
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     pytest.importorskip("myst_nb", reason="the site's tools are not installed: pip install -e '.[site]'")
-    if find_chromium() is None:
-        message = f"NO CHROMIUM, SO NO SITE TEST: {HOW_TO_GET_ONE}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+    need_chromium("site test")
     import site_build
 
     site_build.build()

@@ -20,6 +20,18 @@ CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-st
 HOW_TO_GET_ONE = "install one (Debian/Ubuntu: apt-get install chromium) or name it: SGD_CHROMIUM=/path/to/chromium"
 
 
+def need_chromium(what: str) -> None:
+    """Skip the calling test with one loud line when no Chromium is found, or fail it under CI (CI=true), where a
+    missing browser must not pass as a skipped test."""
+    import pytest
+
+    if find_chromium() is None:
+        message = f"NO CHROMIUM, SO NO {what.upper()}: {HOW_TO_GET_ONE}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+
+
 def find_chromium() -> str | None:
     """The Chromium to drive: $SGD_CHROMIUM, else the first of the usual names on PATH."""
     named = os.environ.get("SGD_CHROMIUM")
@@ -224,6 +236,8 @@ WATCH = """(root) => {
 # During a drag: for every input event, the time from the event to the end of the drawing it caused.
 TIME_INPUTS = """(root) => {
     root.__sgdDrawTimes = [];
+    if (root.__sgdTimed) return;  // listen once per explorer: a second pair would count every drawing twice
+    root.__sgdTimed = true;
     let t0 = null;
     root.addEventListener('input', (e) => { t0 = e.timeStamp; }, {capture: true});
     root.addEventListener('sgd-redrawn', () => {
