@@ -45,6 +45,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import nbformat
+from matplotlib.testing.compare import save_diff_image
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
@@ -240,7 +241,7 @@ def differences(name: str, stored: str, fresh: str, save_to: Path | None = FIGUR
                 Path(f"{stem}-stored.png").write_bytes(ia)
                 Path(f"{stem}-fresh.png").write_bytes(ib)
                 if distance != float("inf"):
-                    figures.difference_image(ia, ib).save(f"{stem}-difference.png")
+                    save_diff_image(f"{stem}-stored.png", f"{stem}-fresh.png", f"{stem}-difference.png")
                 message += f"; see {stem.relative_to(ROOT) if stem.is_relative_to(ROOT) else stem}-*.png"
             problems.append(message)
     return problems
