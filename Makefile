@@ -101,14 +101,14 @@ lint: env
 outputs: env
 	$(BIN)/python tools/run_notebooks.py $(NOTEBOOKS)
 
-## Performance budgets: notebook times against their floor, explorer latency (in Python and in the browser), fit
-## against a bare loop.
 ## The course as a website, from the stored notebooks (no re-execution): build/site/index.html.
 site: env
 	$(BIN)/python tools/site_build.py
 
+## Performance budgets: notebook times against their floor, explorer latency (in Python and in the browser), fit
+## against a bare loop.
 bench: env
 	$(BIN)/python tools/bench.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) $(COLAB_VENV) $(COLAB_VENV).partial .pytest_cache .ruff_cache build *.egg-info
+	rm -rf $(VENV) $(COLAB_VENV) .pytest_cache .ruff_cache build *.egg-info
