@@ -9,7 +9,7 @@ import torch
 from torch import Tensor
 
 from ._checks import as_float_tensor, call_learner, check_finite, check_function, number
-from .training import _Ticker
+from ._progress import Ticker
 
 __all__ = ["finite_difference", "grad_fn_tree"]
 
@@ -42,7 +42,7 @@ def finite_difference(f: Callable[[Tensor], Tensor], x: Tensor, eps: float = 1e-
             raise ValueError("f must return a single number (a scalar tensor); add .sum() or .mean()")
         return out.item()
 
-    tick, began = _Ticker("finite_difference", flat.numel()), time.monotonic()
+    tick, began = Ticker("finite_difference", flat.numel()), time.monotonic()
     for i in range(flat.numel()):
         up, down = flat.clone(), flat.clone()
         up[i] += eps

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import inspect
 import math
-import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -28,6 +26,7 @@ from ._checks import (
     count,
     number,
 )
+from ._progress import Ticker
 from .models import mse
 
 __all__ = ["sgd_step", "descent_path", "diverging", "first_within", "fit", "FitResult", "Progress"]
@@ -61,26 +60,6 @@ def sgd_step(params: Tensor, lr: float | Tensor) -> None:
     params.grad = None
 
 
-class _Ticker:
-    """Silent for the first seconds of a long loop, then one line on stderr, rewritten at most once a second."""
-
-    def __init__(self, what: str, total: int, quiet_for: float = 5.0):
-        self.what, self.total, self.start = what, total, time.monotonic()
-        self.next, self.shown = self.start + quiet_for, False
-
-    def __call__(self, done: int) -> None:
-        now = time.monotonic()
-        if now >= self.next:
-            left = (now - self.start) / max(done, 1) * (self.total - done)
-            sys.stderr.write(f"\r{self.what}: step {done:,} of {self.total:,} ({done / self.total:.0%}), "
-                             f"about {left:,.0f} s left ")
-            self.next, self.shown = now + 1.0, True
-
-    def close(self) -> None:
-        if self.shown:
-            sys.stderr.write("\n")
-
-
 def descent_path(
     f: Callable[[Tensor], Tensor] | None, x0: float | Tensor, lr: float, steps: int, method: str = "gd",
     beta: float | None = None, beta2: float | None = None, grad: Callable[[Tensor], Tensor] | None = None,
@@ -103,7 +82,7 @@ def descent_path(
     check_memory(4 * x.numel() * (steps + 1), f"a path of {steps + 1:,} positions of {x.numel():,} numbers",
                  "take fewer steps")
     v, m = torch.zeros_like(x), torch.zeros_like(x)
-    path, tick = [x.clone()], _Ticker("descent_path", steps)
+    path, tick = [x.clone()], Ticker("descent_path", steps)
     for t in range(1, steps + 1):
         g = _gradient(f, grad, x)
         if method == "gd":
@@ -294,7 +273,7 @@ def fit(
                  "pass keep_history=False to keep only the start and the end, or take fewer steps")
     opt = _optimizer(optimizer, p, lr, optimizer_settings)
     history, losses, val_losses = [p.detach().clone()], [], [] if val is not None else None
-    best_val, tick = 0, _Ticker("fit", steps)
+    best_val, tick = 0, Ticker("fit", steps)
     for i in range(steps + 1):
         value = _loss(model, loss, x, p, y)
         losses.append(value.item())

@@ -313,10 +313,10 @@ def test_finite_difference_refuses_what_would_take_too_long(monkeypatch):
 
 
 def test_long_work_shows_its_progress(capsys, monkeypatch):
-    from sgd_helpers import training
+    from sgd_helpers import _progress
 
     ticks = iter(range(0, 10**6, 3))  # a clock that moves three seconds per look
-    monkeypatch.setattr(training.time, "monotonic", lambda: float(next(ticks)))
+    monkeypatch.setattr(_progress.time, "monotonic", lambda: float(next(ticks)))
     h.descent_path(square, 1.0, 0.1, 20)
     line = capsys.readouterr().err
     assert "descent_path: step" in line and "of 20" in line and "s left" in line

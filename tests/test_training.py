@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-import sgd_helpers.training as training
+import sgd_helpers._progress as _progress
 from sgd_helpers import (
     Progress,
     descent_path,
@@ -232,7 +232,7 @@ def test_fit_result_repr_with_any_shape_of_params():
 
 
 def test_long_runs_show_progress_on_stderr(monkeypatch, capsys):
-    monkeypatch.setattr(training._Ticker.__init__, "__defaults__", (0.0,))  # report from the first step
+    monkeypatch.setattr(_progress.Ticker.__init__, "__defaults__", (0.0,))  # report from the first step
     fit(quadratic, torch.zeros(3), X, Y, lr=0.2, steps=3)
     descent_path(lambda x: x**2, 1.0, 0.1, 3)
     err = capsys.readouterr().err
