@@ -29,6 +29,7 @@ class Ticker:
                              f"about {left:,.0f} s left ")
             self.next, self.shown = now + 1.0, True
 
-    def close(self) -> None:
-        if self.shown:
-            sys.stderr.write("\n")
+    def close(self, last: str = "") -> None:
+        """End the progress line, if one was shown, and write `last` (if any) on a line of its own."""
+        sys.stderr.write(("\n" if self.shown else "") + (f"{self.what}: {last}\n" if last else ""))
+        self.shown = False
