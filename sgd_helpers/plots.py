@@ -333,7 +333,7 @@ def plot_contours(
     >>> ax.get_xlabel(), len(ax.collections) > 0, ax.lines[0].get_label()
     ('x', True, 'lowest point')
     """
-    xlim, ylim, n, names, bottom = _contour_inputs(loss, xlim, ylim, names, bottom, n)
+    xlim, ylim, n, names, bottom, levels = _contour_inputs(loss, xlim, ylim, names, bottom, levels, n)
     xs, ys = torch.linspace(*xlim, n, dtype=torch.float64), torch.linspace(*ylim, n, dtype=torch.float64)
     grid = torch.stack(torch.meshgrid(xs, ys, indexing="xy"), -1)
     z = _values(loss, grid.float(), "loss").detach().double()
@@ -353,8 +353,9 @@ def plot_contours(
     return ax
 
 
-def _contour_inputs(loss, xlim, ylim, names, bottom, n) -> tuple:
-    """Check what `plot_contours` is given, once: the loss's form, the ranges, the labels, the point, the grid."""
+def _contour_inputs(loss, xlim, ylim, names, bottom, levels, n) -> tuple:
+    """Check what `plot_contours` is given, once: the loss's form, the ranges, the labels, the point, the levels (a
+    count, or the heights as a tensor) and the grid."""
     check_function(loss, "loss", "lambda p: (p**2).sum(-1)")
     try:
         required = [q for q in inspect.signature(loss).parameters.values()
@@ -374,27 +375,29 @@ def _contour_inputs(loss, xlim, ylim, names, bottom, n) -> tuple:
         if len(bottom) != 2:
             raise ValueError(f"bottom must be the lowest point's two coordinates (x, y), got {len(bottom)} "
                              f"number{'s' if len(bottom) != 1 else ''}")
-    return xlim, ylim, n, [str(v) for v in names], bottom
+    if isinstance(levels, Sequence | Tensor | np.ndarray) and not isinstance(levels, str):
+        levels = check_finite(as_float_tensor(levels, "levels", torch.float64), "levels").detach().double()
+    elif isinstance(levels, bool) or not isinstance(levels, numbers.Integral) or not 2 <= levels <= 1000:
+        raise ValueError(f"levels must be a whole number from 2 to 1,000 (how many heights to space out, one line "
+                         f"fewer), or a list of heights as plt.contour takes; got {levels!r}")
+    return xlim, ylim, n, [str(v) for v in names], bottom, levels
 
 
-def _heights(z: Tensor, levels, xlim, ylim) -> Tensor:
+def _heights(z: Tensor, levels: int | Tensor, xlim, ylim) -> Tensor:
     """The contour heights: `levels - 1` spaced geometrically above the lowest loss, or the heights given (those
-    within the loss's range); a loss with nothing to draw is warned of."""
+    within the loss's range); a loss with nothing to draw is refused, or warned of."""
     finite = z[torch.isfinite(z)]
     if len(finite) == 0:
         raise ValueError(f"loss is NaN or infinite at every point of xlim={xlim}, ylim={ylim}, so there is nothing "
                          "to draw: check it at one point, like loss(torch.zeros(2))")
     lowest, highest = float(finite.min()), float(finite.max())
-    if isinstance(levels, Sequence | Tensor | np.ndarray) and not isinstance(levels, str):
-        given = check_finite(as_float_tensor(levels, "levels", torch.float64), "levels").detach().double().reshape(-1)
-        heights = given.unique()[(given.unique() >= lowest) & (given.unique() <= highest)]
+    if isinstance(levels, Tensor):
+        given = levels.reshape(-1).unique()  # sorted, as plt.contour needs them
+        heights = given[(given >= lowest) & (given <= highest)]
         if len(heights) == 0:
             warn(f"none of the levels lies within the loss's range on this window ({lowest:.4g} to {highest:.4g}), "
                  "so no contour line is drawn: pick heights in that range")
         return heights
-    if isinstance(levels, bool) or not isinstance(levels, numbers.Integral) or levels < 2:
-        raise ValueError(f"levels must be a whole number of at least 2 (how many heights to space out, one line "
-                         f"fewer), or a list of heights as plt.contour takes; got {levels!r}")
     if highest == lowest:
         warn(f"loss is {lowest:.4g} at every point of xlim={xlim}, ylim={ylim}, so there are no contour lines to "
              "draw: does it use p? (it must compute from p[..., 0] and p[..., 1])")
@@ -415,7 +418,7 @@ def plot_path(ax: Axes | None, path: Tensor, label: str, color: str = "C1", dive
     [[1.0, 1.0], [0.0, 0.0]]
     """
     path = check_not_empty(as_float_tensor(path, "path").detach(), "path", "a path holds at least its start")
-    if path.ndim != 2 or path.shape[1] != 2 or len(path) == 0:
+    if path.ndim != 2 or path.shape[1] != 2:
         raise ValueError(f"path must have one row of two parameters per step, shape (steps, 2), got "
                          f"{tuple(path.shape)}" + ("; for a path of one number use plot_descent_path"
                                                    if path.ndim == 1 else ""))

@@ -87,6 +87,9 @@ def _steps(most: int) -> dict:
 
 def _check_value(name: str, control: dict, value):
     """`value` as the control holds it; an error if the control cannot show it (a slider would clamp it, silently)."""
+    if isinstance(value, torch.Tensor) and value.numel() != 1:
+        raise ValueError(f"{name} must be one number, one of the control's values, got a tensor of "
+                         f"{value.numel()} numbers")
     if control["type"] == "int":
         if isinstance(value, numbers.Integral) and not isinstance(value, bool):
             value = int(value)  # numpy's whole numbers too

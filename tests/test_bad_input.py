@@ -363,8 +363,10 @@ path2 = h.descent_path(lambda p: (p**2).sum(), torch.ones(2), 0.1, 5)  # a path 
 
 
 @pytest.mark.parametrize("kwargs, error, words", [
-    (dict(levels=0), ValueError, "levels must be a whole number of at least 2"),
-    (dict(levels=1), ValueError, "levels must be a whole number of at least 2"),
+    (dict(levels=0), ValueError, "levels must be a whole number from 2 to 1,000"),
+    (dict(levels=1), ValueError, "levels must be a whole number from 2 to 1,000"),
+    (dict(levels=10**12), ValueError, "how many heights to space out"),
+    (dict(levels=["a"]), TypeError, "levels must be a tensor or a sequence of numbers"),
     (dict(levels=2.5), ValueError, "or a list of heights as plt.contour takes; got 2.5"),
     (dict(n=0), ValueError, "n must be at least 2, got 0"),
     (dict(n=1), ValueError, "n must be at least 2, got 1"),
@@ -498,6 +500,16 @@ def test_fit_stop_when_that_changes_the_record_is_named(rule):
 ])
 def test_empty_input_is_named_not_divided_by(call, words):
     one_sentence(call, ValueError, words)
+
+
+@pytest.mark.parametrize("call", [
+    lambda: h.descent_explorer(lr=torch.tensor([0.1, 0.2])),
+    lambda: h.coaster_explorer(t20, y20, lr=torch.empty(0)),
+    lambda: h.scaling_explorer(*h.five_x_squared(), scale=torch.ones(2, 1)),
+    lambda: h.descent_explorer().set(steps=torch.tensor([5, 6])),
+])
+def test_an_explorer_setting_of_several_numbers_is_named(call):
+    one_sentence(call, ValueError, "must be one number, one of the control's values, got a tensor of")
 
 
 @pytest.mark.parametrize("call, words", [
