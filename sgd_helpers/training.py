@@ -252,11 +252,10 @@ def fit(model: Callable[[Tensor, Tensor], Tensor], params: Tensor, x: Tensor, y:
     - `'diverged'`: the loss became NaN or infinite, grew a hundred-million-fold, or ended above its start and
       still growing; the message suggests a smaller learning rate;
     - `'overflow'`: the very first loss was already infinite (the start, or the data, is too large for float32);
-    - `'interrupted'`: Ctrl-C (KeyboardInterrupt) during the run, which returns what it did so far.
+    - `'interrupted'`: Ctrl-C during the run (after a few seconds it shows its progress on stderr): what it did is kept.
 
     `losses[i]` and `history[i]` are the loss and the parameters after `i` updates (`keep_history=False` keeps
-    only the start and the end); `val=(x_val, y_val)` records the loss on that data too. A run longer than a few
-    seconds reports its progress on stderr.
+    only the start and the end); `val=(x_val, y_val)` records the loss on that data too.
 
     >>> x = torch.arange(4.0); y = 2 * x + 1
     >>> r = fit(lambda x, p: p[0] * x + p[1], torch.zeros(2), x, y, lr=0.05, steps=2000)
