@@ -26,6 +26,7 @@ import html
 import io
 import json
 import math
+import numbers
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -86,7 +87,12 @@ def _steps(most: int) -> dict:
 
 def _check_value(name: str, control: dict, value):
     """`value` as the control holds it; an error if the control cannot show it (a slider would clamp it, silently)."""
+    if isinstance(value, torch.Tensor) and value.numel() != 1:
+        raise ValueError(f"{name} must be one number, one of the control's values, got a tensor of "
+                         f"{value.numel()} numbers")
     if control["type"] == "int":
+        if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+            value = int(value)  # numpy's whole numbers too
         if isinstance(value, bool) or not isinstance(value, int) or not control["min"] <= value <= control["max"]:
             raise ValueError(f"{name} must be a whole number from {control['min']} to {control['max']} (the "
                              f"slider's range), got {value!r}")
@@ -292,6 +298,8 @@ def _three(start) -> tuple[float, float, float]:
 def _data(x, y) -> tuple[torch.Tensor, torch.Tensor]:
     x, y = (check_finite(as_float_tensor(v, n), n).detach().float() for v, n in ((x, "x"), (y, "y")))
     check_same_shape(x, y, "x", "y")
+    if x.numel() == 0:
+        raise ValueError("x and y are empty: an explorer needs data to fit")
     if x.ndim != 1:
         raise ValueError(f"x and y must be one number per point (1-D), got shape {tuple(x.shape)}")
     return x, y
