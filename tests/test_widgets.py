@@ -6,13 +6,16 @@ test-colab`). The real browser test (tests/test_browser.py) drives the same expl
 
 import base64
 import re
+import string
 
 import numpy as np
 import pytest
 import torch
+from matplotlib.colors import to_hex
 
 import sgd_helpers.widgets as w
 from sgd_helpers import five_x_squared, max_stable_lr, mse, polynomial, quadratic, roller_coaster, sse
+from sgd_helpers._spec import SPEC, sentences
 
 BOOK_START = (-0.7658, -0.7506, 1.3525)
 
@@ -234,3 +237,28 @@ def test_every_explorer_keeps_what_it_computed_for_checks_on_numbers():
     np.testing.assert_allclose(ex.figure().axes[1].lines[0].get_ydata(), ex.result["losses"].numpy())
     ex = w.surface_explorer(_valley, (-2.0, 3.0), (-3.0, 2.0), ("x", "y"), start=(-1.5, 1.5), lr=0.05, steps=100)
     assert ex.result["path"].shape == (101, 2) and len(ex.result["losses"]) == 101
+
+
+
+
+def test_every_sentence_of_explorers_json_is_a_template_the_page_can_fill():
+    """explorer.js's `fill` knows `{name}` and `{name:.4g}` and nothing else of Python's format: every sentence keeps
+    to those two, so that both languages write it the same."""
+    fields = [(text, name, spec, conversion) for text in sentences()
+              for _, name, spec, conversion in string.Formatter().parse(text) if name is not None]
+    assert len(fields) > 40
+    for text, name, spec, conversion in fields:
+        assert name.isidentifier() and conversion is None and re.fullmatch(r"(\.\d+g)?", spec), (text, name, spec)
+
+
+def test_the_page_draws_in_the_pictures_colours():
+    """The page's colours (explorers.json) are the ones matplotlib draws the pictures in."""
+    colors = SPEC["common"]["colors"]
+    assert [colors[f"C{i}"] for i in range(4)] == [to_hex(f"C{i}") for i in range(4)]
+    assert colors["curve"] == to_hex("lightgray")  # the curve in plot_descent_path
+
+
+def test_a_sentence_changed_in_explorers_json_changes_in_python(monkeypatch):
+    """One edit: the status line is the template's, not a copy."""
+    monkeypatch.setitem(SPEC["descent"]["status"], "after", "{steps} later, x is {x:.2g}")
+    assert w.descent_explorer().message == "10 steps later, x is -0.16"
