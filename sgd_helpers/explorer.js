@@ -755,9 +755,10 @@ function render({ model, el }) {
   mount(el, model);
 }
 
-// A static page: the same explorer, with the settings kept in the page.
-export function mountStatic(el, kind, spec, values) {
-  const state = { kind, spec, values };
+// A static page: the same explorer, with the settings kept in the page. `el` holds the explorer's data as
+// sgd_helpers/_wire.py writes them, in a <script type="application/json" data-sgd-explorer> element.
+export function mountStatic(el) {
+  const state = JSON.parse(el.querySelector("script[data-sgd-explorer]").textContent);
   return mount(el, {
     get: (k) => state[k],
     set: (k, v) => {

@@ -21,10 +21,7 @@ ends above where it started and is still growing (or overflowed); it then names 
 
 from __future__ import annotations
 
-import base64
 import functools
-import hashlib
-import html
 import io
 import json
 import math
@@ -43,6 +40,7 @@ from . import _pictures
 from ._checks import as_float_tensor, call_learner, check_finite, check_function, check_same_shape, number
 from ._format import fmt, n_steps
 from ._spec import SPEC, shared
+from ._wire import explorer_html
 from .closed_form import max_stable_lr, quadratic_bowl
 from .models import polynomial, quadratic, sse
 from .training import descent_path, diverging, fit
@@ -194,20 +192,10 @@ class Explorer(anywidget.AnyWidget):
 
     def html(self) -> str:
         """The explorer as a self-contained piece of HTML: the module inlined, starting from the current settings,
-        over a picture of them that the module replaces (and that stays where scripts are stripped)."""
-        # The data (in `spec`) move in their last bits with the processor, as a figure's pixels do, and are compared
-        # as figures are (tools/run_notebooks.py); the id and all the text depend only on the settings.
-        state = json.dumps([self.kind, self.spec, self.values])  # in the order the controls are shown
-        uid = "sgd-explorer-" + hashlib.sha256(json.dumps([self.kind, self.values]).encode()).hexdigest()[:12]
-        picture = base64.b64encode(self.png()).decode("ascii")
-        color = "inherit" if self.ok else SPEC["common"]["colors"]["bad"]
-        inline = state.replace("</", "<\\/")  # nothing in the data may close the script early
-        return (f'<div id="{uid}" class="sgd-explorer-static">'
-                f'<img src="data:image/png;base64,{picture}" alt="{html.escape(self.message)}" '
-                f'style="max-width:100%;height:auto">'
-                f'<div style="color:{color}">{html.escape(self.message)}</div></div>\n'
-                f'<script type="module">\n{MODULE.read_text(encoding="utf-8")}\n'
-                f'mountStatic(document.getElementById("{uid}"), ...{inline});\n</script>')
+        over a picture of them that the module replaces (and that stays where scripts are stripped). Its format is
+        sgd_helpers._wire's, which also reads it."""
+        return explorer_html(self.kind, self.spec, self.values, self.message, self.ok, self.png(),
+                             MODULE.read_text(encoding="utf-8"))
 
     def __repr__(self) -> str:
         settings = ", ".join(f"{k}={fmt(v) if isinstance(v, float) else v}" for k, v in self.values.items())
