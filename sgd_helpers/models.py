@@ -33,6 +33,8 @@ def quadratic(t: Tensor, params: Tensor) -> Tensor:
     """
     t, params = _inputs(t, params, "quadratic (a, b, c)", 3)
     a, b, c = params
+    # explorer.js (fitQuadratic, drawCoaster) repeats this float32 sum in this order; change both, or the explorer's
+    # paths stop matching PyTorch's (tests/test_explorers_js.py)
     return a * (t**2) + (b * t) + c
 
 

@@ -29,6 +29,7 @@ from ._checks import (
     number,
 )
 from ._progress import Ticker
+from ._spec import SPEC
 from .models import mse
 
 __all__ = ["sgd_step", "descent_path", "diverging", "first_within", "fit", "FitResult", "Progress"]
@@ -466,9 +467,14 @@ def _loss(model, loss, x: Tensor, p: Tensor, y: Tensor) -> Tensor:
     return value.reshape(())
 
 
+# The rule's numbers (a hundred-million-fold, above a start of at least 1e-12) live in explorers.json, which the
+# page's copy of this loop (explorer.js's fitQuadratic) reads too.
+BLOWN_UP = SPEC["common"]["fit"]
+
+
 def _blew_up(losses: list[float], i: int, p: Tensor) -> tuple[str, str]:
     """('overflow' | 'diverged', why) once the loss is not finite or has grown a hundred-million-fold."""
-    if math.isfinite(losses[-1]) and losses[-1] <= 1e8 * max(losses[0], 1e-12):
+    if math.isfinite(losses[-1]) and losses[-1] <= BLOWN_UP["blown_up"] * max(losses[0], BLOWN_UP["least_start"]):
         return "steps", ""
     if i == 0:
         return "overflow", (f"the loss at the start is {losses[0]:.4g}: the starting parameters (largest "

@@ -89,9 +89,11 @@ def bench_browser(rounds: int = 4) -> dict | str:
     from browser import HOW_TO_GET_ONE, Explorer, NotebookPage, chromium, find_chromium
     from lab import Lab
 
+    from sgd_helpers._wire import stored_explorers
+
     if find_chromium() is None:
         return f"not measured: no Chromium ({HOW_TO_GET_ONE})"
-    with_explorers = [p for p in sorted((ROOT / "notebooks").glob("*.ipynb")) if "sgd-explorer-static" in p.read_text()]
+    with_explorers = [p for p in sorted((ROOT / "notebooks").glob("*.ipynb")) if stored_explorers(p)]
     out = {}
     with tempfile.TemporaryDirectory() as folder, tempfile.TemporaryDirectory() as profile:
         for path in with_explorers:
@@ -107,10 +109,7 @@ def bench_browser(rounds: int = 4) -> dict | str:
             page = context.new_page()
             page.route("**/*", lambda route: route.abort())
             for path in with_explorers:
-                copies = [o.data["text/html"] for c in nbformat.read(path, as_version=4).cells
-                          if c.cell_type == "code" for o in c.outputs
-                          if "sgd-explorer-static" in o.get("data", {}).get("text/html", "")]
-                for k, copy in enumerate(copies):
+                for k, copy in enumerate(e["html"] for e in stored_explorers(path)):
                     page.set_content(f"<!doctype html><meta charset=utf-8><body>{copy}</body>", wait_until="load")
                     page.wait_for_selector(".sgd-explorer")
                     explorer = Explorer(page, page.locator(".sgd-explorer").first)
