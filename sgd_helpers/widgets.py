@@ -171,7 +171,7 @@ class Explorer(anywidget.AnyWidget):
     def figure(self) -> Figure:
         """A matplotlib picture of the current settings, drawn from `result`: the page's picture, for a page that
         runs no scripts."""
-        fig = Figure(figsize=self._figsize, dpi=100)
+        fig = Figure(figsize=self._figsize, dpi=100, layout="none")  # it lays itself out, whatever the style
         FigureCanvasAgg(fig)
         self._poster(fig, self.result, **self.values)
         return fig

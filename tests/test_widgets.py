@@ -234,3 +234,16 @@ def test_every_explorer_keeps_what_it_computed_for_checks_on_numbers():
     np.testing.assert_allclose(ex.figure().axes[1].lines[0].get_ydata(), ex.result["losses"].numpy())
     ex = w.surface_explorer(_valley, (-2.0, 3.0), (-3.0, 2.0), ("x", "y"), start=(-1.5, 1.5), lr=0.05, steps=100)
     assert ex.result["path"].shape == (101, 2) and len(ex.result["losses"]) == 101
+
+
+def test_the_pictures_lay_themselves_out_under_the_course_s_figure_style():
+    # The notebooks draw with plt.style.use("sgd_helpers.course"), whose constrained layout would warn against the
+    # pictures' own subplots_adjust (a warning in a stored output, an error here) and move their panels.
+    import matplotlib.pyplot as plt
+
+    explorers = [w.descent_explorer(), w.coaster_explorer(*roller_coaster(), start=BOOK_START),
+                 w.scaling_explorer(*five_x_squared()), w.surface_explorer(_valley, (-2.0, 3.0), (-3.0, 2.0))]
+    plain = [[ax.get_position().bounds for ax in ex.figure().axes] for ex in explorers]
+    with plt.style.context("sgd_helpers.course"):
+        styled = [[ax.get_position().bounds for ax in ex.figure().axes] for ex in explorers]
+    assert styled == plain  # every panel where the picture put it
