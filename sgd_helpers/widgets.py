@@ -179,7 +179,7 @@ class Explorer(anywidget.AnyWidget):
         """A matplotlib picture of the current settings, drawn from `result`: the page's picture, for a page that
         runs no scripts."""
         width, height = SPEC[self.kind]["size"]  # in pixels, as the page draws it
-        fig = Figure(figsize=(width / 100, height / 100), dpi=100)
+        fig = Figure(figsize=(width / 100, height / 100), dpi=100, layout="none")  # lays itself out, whatever style
         FigureCanvasAgg(fig)
         self._poster(fig, self.result, **self.values)
         return fig
