@@ -87,21 +87,28 @@ test-colab: colab-env wheel
 	done
 	$(COLAB_RUN) $(COLAB_PYTEST) tests/test_colab_setup.py tests/test_widgets.py
 
+## ruff over the code and notebooks; zizmor over the GitHub workflows (offline: no token, no network), failing on
+## any finding and on a workflow it cannot parse. PyPI has no zizmor wheel for Linux on ARM (pyproject.toml): there
+## it is skipped with a note, except under CI.
 lint: env
 	$(BIN)/ruff check sgd_helpers tests tools notebooks
+	@if [ -x $(BIN)/zizmor ]; then echo "$(BIN)/zizmor --offline --strict-collection .github/workflows/"; \
+	  $(BIN)/zizmor --offline --strict-collection .github/workflows/; \
+	else echo "make lint: zizmor is not installed (no wheel for this machine): the workflows are not audited"; \
+	  test -z "$$CI"; fi
 
 ## Re-execute every notebook in place: the only way outputs enter the repo.
 outputs: env
 	$(BIN)/python tools/run_notebooks.py $(NOTEBOOKS)
 
-## Performance budgets: notebook times against their floor, explorer latency (in Python and in the browser), fit
-## against a bare loop.
 ## The course as a website, from the stored notebooks (no re-execution): build/site/index.html.
 site: env
 	$(BIN)/python tools/site_build.py
 
+## Performance budgets: notebook times against their floor, explorer latency (in Python and in the browser), fit
+## against a bare loop.
 bench: env
 	$(BIN)/python tools/bench.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) $(COLAB_VENV) $(COLAB_VENV).partial .pytest_cache .ruff_cache build *.egg-info
+	rm -rf $(VENV) $(COLAB_VENV) .pytest_cache .ruff_cache build *.egg-info

@@ -141,7 +141,7 @@ CASES = {
     "04.4": (newton, [(lambda p, g, H: p - H @ g, "multiplies by the Hessian"),
                       (lambda p, g, H: p + torch.linalg.solve(H, g), "uphill"),
                       (lambda p, g, H: p - g / torch.diagonal(H), "diagonal")]),
-    "05.1": (14, [(20, "one is lower"), (10, "one is lower")]),
+    "05.1": (14, [(20, "two are lower"), (10, "one is lower")]),
     "05.2": (41 * 6.919e-7, [(6.919e-7, "SSE's limit"), (6.919e-7 / 41, "41 times larger")]),
     "05.3": (stop_relative, [(stop_absolute, "absolute improvement"),
                              (stop_late, "one step late")]),
@@ -286,3 +286,84 @@ def test_bce_without_the_mean_is_told_to_average(capsys):
         return -(targets * p.log() + (1 - targets) * (1 - p).log())
 
     assert "one loss per image" in said("07.3", per_image, capsys)
+
+
+@pytest.mark.parametrize("exercise, answers", [
+    ("02.1", [0.167, 0.1667, 1 / 6]),  # 1/6 as a learner types it, to the digits they give
+    ("08.2", [2.30, 2.3, 2.303, 2.3016, 2.302585]),  # log 10; the notebook's 2.30; the zero start's 2.3016
+])
+def test_an_answer_rounded_as_a_learner_rounds_it_is_accepted(exercise, answers, capsys):
+    for answer in answers:
+        assert said(exercise, answer, capsys).startswith("correct: "), answer
+
+
+def test_too_few_digits_or_a_near_miss_is_not_accepted(capsys):
+    assert said("02.1", 0.17, capsys).startswith("close: give lr to three digits")
+    assert said("02.1", 0.166, capsys).startswith("close: give lr to three digits")
+    assert said("08.2", 2.31, capsys).startswith("not yet")
+    assert "the sign" in said("08.2", -2.30, capsys)
+
+
+def slope_by_a_smaller_rate(x, y, lr, steps):  # keeps the sum and divides the step by n: the fix 02.5 rules out
+    w = torch.tensor(0.0, requires_grad=True)
+    for _ in range(steps):
+        ((w * x - y) ** 2).sum().backward()
+        with torch.no_grad():
+            w -= w.grad * lr / len(x)
+        w.grad = None
+    return w.item()
+
+
+def slope_by_sum_over_n(x, y, lr, steps):  # the mean written out: a fix of the loss
+    w = torch.tensor(0.0, requires_grad=True)
+    for _ in range(steps):
+        (((w * x - y) ** 2).sum() / len(x)).backward()
+        with torch.no_grad():
+            w -= w.grad * lr
+        w.grad = None
+    return w.item()
+
+
+def test_a_smaller_rate_on_the_sum_is_not_the_fix_02_5_asks_for(capsys):
+    message = said("02.5", slope_by_a_smaller_rate, capsys)
+    assert message.startswith("close: ") and "the loss is still the sum" in message and "mean" not in message.split(
+        "(")[0], message
+    assert said("02.5", slope_by_sum_over_n, capsys).startswith("correct: ")
+    assert said("02.5", lambda x, y, lr, steps: slope(x, y, lr, steps), capsys).startswith("correct: ")
+
+
+@pytest.mark.parametrize("answer", [True, False, torch.tensor(True)])
+def test_true_or_false_where_a_number_is_wanted_gets_its_own_sentence(answer, capsys):
+    for exercise in ("02.3", "08.2", "02.1"):  # 02.3 once read True as 1.0, the limit for x²
+        assert said(exercise, answer, capsys) == f"not yet: {answer} is a yes/no, not a number: give the number " \
+                                                 "itself.", exercise
+
+
+def test_a_function_that_never_returns_is_stopped_with_a_sentence(capsys, monkeypatch):
+    import signal
+    import time
+
+    from sgd_helpers.exercises import _judge
+
+    monkeypatch.setattr(_judge, "TIME_LIMIT", 0.5)
+
+    def central_forever(f, x, h):
+        while True:
+            try:
+                x = x + 0.0
+            except Exception:  # noqa: BLE001 - a learner's own catch-all must not swallow the time limit
+                pass
+
+    signal.setitimer(signal.ITIMER_REAL, 100.0)  # a time limit of the caller's, such as a test runner's
+    try:
+        start = time.monotonic()
+        message = said("01.3", central_forever, capsys)
+        assert time.monotonic() - start < 5
+        assert 90 < signal.getitimer(signal.ITIMER_REAL)[0] <= 100, "the caller's timer is set again afterwards"
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+    assert message.startswith("not yet: your function was still running after 0.5 seconds (line "), message
+    assert "while True:" in message or "x = x + 0.0" in message, message
+    assert message.endswith("so the check stopped it: does a loop in it never end?"), message
+    with pytest.raises(AssertionError, match="still running after 0.5 seconds"):
+        check_answer("01.3", central_forever, solution=True)

@@ -9,6 +9,7 @@ import links
 import nbformat
 import proof_cells
 import pytest
+from reading_time import minutes as reading_minutes
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -224,12 +225,6 @@ def test_few_checks_are_left_in_the_open():
     folded = sum(proof_cells.check_lines(c.source) for b in books for c in b.cells
                  if c.cell_type == "code" and proof_cells.folded(c))
     assert visible <= 60 and folded > 3 * visible, (visible, folded)
-
-
-def reading_minutes(book) -> int:
-    """Reading time at 200 words a minute, over the notebook's text."""
-    words = sum(len(re.findall(r"\w+", c.source)) for c in book.cells if c.cell_type == "markdown")
-    return max(1, round(words / 200))
 
 
 def test_each_notebook_opens_with_what_it_teaches_assumes_and_takes(nb):

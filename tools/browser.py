@@ -3,6 +3,13 @@
 Used by tests/test_browser.py and by `make bench` (the explorers' latency as the learner feels it). Playwright
 (from PyPI) drives a Chromium installed by the system (`apt-get install chromium`); Playwright's own browser
 download is never used. JupyterLab 4 hides off-screen cells with CSS, so text is read with `textContent`.
+
+Why `chromium()` and not pytest-playwright's fixtures: its `browser` is session-scoped, and the sync Playwright it
+starts keeps an event loop running on the worker's main thread until the session ends, so a later test on that
+worker that calls `asyncio.run` fails ("cannot be called from a running event loop": tried with pytest-playwright
+0.10.0 and Playwright 1.65, a browser test then an `asyncio.run` test). Its `context` and `page` are per test, and
+the tests here hold one page for a module (JupyterLab opened once, a grid of cases on one page), and bench.py needs a
+launcher outside pytest anyway. `chromium()` is that launcher, its Playwright stopped when the module is done.
 """
 
 from __future__ import annotations

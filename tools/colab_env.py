@@ -15,16 +15,19 @@ libraries present: installed with `--no-deps`, `import torch` fails (`libcudnn.s
 file`). So it is installed with its requirements, about 4 GB that a CPU never calls into. The numbers the
 notebooks print are the CPU's either way.
 
-The environment is built in a folder beside VENV and moved into place when complete, so an interrupted build
-leaves nothing half-made behind. `build` returns at once when VENV was built from the same Python, pins and package
-list (compared by content, not by file dates) and still starts.
+The environment is made in place and its stamp (`.installed`) written last, so a build that was interrupted leaves
+no stamp and the next one starts afresh. `build` returns at once when VENV was built from the same Python, pins and
+package list (compared by content, not by file dates) and still starts.
+
+Why pip and not uv (`uv pip compile -c` would do the dry run's filtering): the notebooks' setup cell installs with
+Colab's own pip, so this environment is resolved by the same resolver a learner's runtime runs, and the project asks
+a contributor for nothing beyond Python and pip (README).
 """
 
 from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import sys
 import venv
@@ -86,26 +89,12 @@ def build(target: Path) -> None:
             capture_output=True).returncode == 0:
         print(f"{target.name}: up to date")
         return
-    staging = target.with_name(target.name + ".partial")
-    shutil.rmtree(staging, ignore_errors=True)
-    venv.create(staging, with_pip=True)
-    py = str(staging / "bin" / "python")
+    venv.create(target, with_pip=True, clear=True)  # clear: what an interrupted or older build left goes first
+    py = str(target / "bin" / "python")
     pip = [py, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-c", str(CONSTRAINTS)]
     subprocess.run([*pip, "pip"], check=True)
     subprocess.run([*pip, *PACKAGES], check=True)
     subprocess.run([py, "-c", "import torch, matplotlib, ipywidgets, fastcore"], check=True)
-    # Scripts in bin/ name the folder they were made in: make the venv afresh at its final place instead of moving.
-    shutil.rmtree(target, ignore_errors=True)
-    staging.rename(target)
-    for script in (target / "bin").iterdir():
-        if script.is_file() and not script.is_symlink():
-            try:
-                text = script.read_text()
-            except UnicodeDecodeError:
-                continue
-            script.write_text(text.replace(str(staging), str(target)))
-    cfg = target / "pyvenv.cfg"
-    cfg.write_text(cfg.read_text().replace(str(staging), str(target)))
     installed.write_text(stamp())
 
 

@@ -7,6 +7,9 @@ and it returns at once when nothing changed. It rebuilds when the environment is
 while the venv was being made leaves one without pip), reinstalls when `pyproject.toml` or `constraints.txt`
 changed, and, with `--python-given` (`make PYTHON=...`), starts afresh when the venv was made by another Python.
 Without `make`: `python3 tools/env.py`, then use `.venv/bin/python` (`.venv\\Scripts\\python.exe` on Windows).
+
+Why pip and not uv: the README promises a reader nothing beyond Python and pip, and every Python has them; uv's speed
+would save little, since an unchanged environment returns at once (its stamp), and a changed one mostly downloads.
 """
 
 from __future__ import annotations

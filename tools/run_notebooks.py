@@ -5,8 +5,9 @@ into the repository. It stores exactly what nbval compares, normalised so
 that an unchanged notebook re-executes to the same bytes:
 
 - execution counts 1..n, no timing metadata, no widget state;
-- consecutive stream outputs merged (how many chunks `print` arrives in
-  depends on timing, as front ends know and merge too);
+- consecutive stream outputs merged, by nbconvert's CoalesceStreamsPreprocessor
+  (how many chunks `print` arrives in depends on timing, as front ends know and
+  merge too; a line rewritten with \\r is stored as it is finally shown);
 - widget views stored without their model id (random, and pointing at state
   that is not stored): an explorer keeps its own HTML copy and its text.
 
@@ -45,8 +46,10 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import nbformat
+from matplotlib.testing.compare import save_diff_image
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
+from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import figures  # noqa: E402
@@ -67,23 +70,16 @@ FIGURE_DIFFS = ROOT / "build" / "reproduce"
 
 def normalise(nb: nbformat.NotebookNode) -> None:
     """Make an executed notebook's stored form depend only on what its cells computed."""
+    CoalesceStreamsPreprocessor().preprocess(nb, {})
+    # nbclient writes neither (record_timing=False, store_widget_state=False); these are what a JupyterLab save left
+    # in the notebook it read, with its timing or widget-state setting on.
     nb.metadata.pop("widgets", None)
     # Exactly what ipykernel installs: JupyterLab rewrites (and marks modified) a notebook whose kernelspec differs.
     nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
     for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
         cell.metadata.pop("execution", None)
-        merged: list = []
-        for out in cell.outputs:
-            if out.output_type == "stream" and merged and merged[-1].output_type == "stream" \
-                    and merged[-1].name == out.name:
-                merged[-1].text += out.text
-                continue
-            if "data" in out:
-                out.data.pop(WIDGET_VIEW, None)
-            merged.append(out)
-        cell.outputs = merged
+        for out in cell.get("outputs", []):
+            out.get("data", {}).pop(WIDGET_VIEW, None)
 
 
 class NotebookFailed(Exception):
@@ -240,7 +236,7 @@ def differences(name: str, stored: str, fresh: str, save_to: Path | None = FIGUR
                 Path(f"{stem}-stored.png").write_bytes(ia)
                 Path(f"{stem}-fresh.png").write_bytes(ib)
                 if distance != float("inf"):
-                    figures.difference_image(ia, ib).save(f"{stem}-difference.png")
+                    save_diff_image(f"{stem}-stored.png", f"{stem}-fresh.png", f"{stem}-difference.png")
                 message += f"; see {stem.relative_to(ROOT) if stem.is_relative_to(ROOT) else stem}-*.png"
             problems.append(message)
     return problems

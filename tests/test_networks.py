@@ -1,0 +1,75 @@
+"""sgd_helpers.networks against plain one-model PyTorch: each copy must be exactly the model trained alone."""
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from sgd_helpers.networks import copies_loss, digits_split, measure, network, start, train_copies
+
+
+def plain_loop(p, lr, epochs, batch_size, seed, x, y):
+    """The loop of notebook 08 for one model: .backward(), a step, the gradient cleared."""
+    p = [t.clone().requires_grad_() for t in p]
+    shuffler = torch.Generator().manual_seed(1000 + seed)
+    for _ in range(epochs):
+        order = torch.randperm(len(y), generator=shuffler)
+        for first in range(0, len(y), batch_size):
+            batch = order[first : first + batch_size]
+            F.cross_entropy(network(x[batch], p), y[batch]).backward()
+            with torch.no_grad():
+                for t in p:
+                    t -= lr * t.grad
+                    t.grad = None
+    return [t.detach() for t in p]
+
+
+def test_every_copy_is_the_plain_loop_of_its_own_seed():
+    x_all, y_all, split = digits_split(0)
+    x, y = x_all[split["train"][:200]], y_all[split["train"][:200]]
+    seeds = [3, 7]
+    trained, losses = train_copies(network, start(seeds), torch.tensor([0.5, 0.1]), 2, 32, seeds, x, y)
+    assert losses.shape == (2 * 7, 2)
+    for k, (seed, lr) in enumerate(zip(seeds, (0.5, 0.1), strict=True)):
+        alone = plain_loop([t[0] for t in start([seed])], lr, 2, 32, seed, x, y)
+        for a, b in zip(alone, trained, strict=True):
+            torch.testing.assert_close(b[k], a, rtol=1e-5, atol=1e-6)
+
+
+def test_network_is_nn_sequential():
+    p = [t[0] for t in start([0])]
+    model = nn.Sequential(nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 10))
+    with torch.no_grad():
+        model[0].weight.copy_(p[0].T)
+        model[0].bias.copy_(p[1])
+        model[2].weight.copy_(p[2].T)
+        model[2].bias.copy_(p[3])
+    x = torch.rand(5, 64)
+    torch.testing.assert_close(network(x, p), model(x))
+
+
+def test_copies_loss_and_measure_are_each_copy_alone():
+    p = start([0, 1, 2])
+    x, y = torch.rand(6, 64), torch.tensor([0, 1, 2, 3, 4, 5])
+    loss, accuracy = measure(network, p, x, y)
+    for k in range(3):
+        scores = network(x, [t[k] for t in p])
+        torch.testing.assert_close(loss[k], F.cross_entropy(scores, y))
+        torch.testing.assert_close(accuracy[k], (scores.argmax(1) == y).float().mean())
+    torch.testing.assert_close(copies_loss(network, p, x, y), loss)
+
+
+def test_a_start_is_he_scaled_and_float64_copies_train_in_float64():
+    w1, b1, w2, b2 = start(range(200))
+    torch.testing.assert_close(w1.std().item(), (2 / 64) ** 0.5, rtol=0.02, atol=0)
+    torch.testing.assert_close(w2.std().item(), (1 / 32) ** 0.5, rtol=0.02, atol=0)
+    assert b1.abs().max() == 0 and b2.abs().max() == 0
+    assert all(t.abs().max() == 0 for t in start([0], zeros=True))
+    trained, losses = train_copies(network, [t.double() for t in start([0])], 0.5, 1, 4, [0], torch.rand(4, 64),
+                                   torch.tensor([0, 1, 2, 3]))
+    assert losses.dtype == torch.float64 and trained[0].dtype == torch.float64
+
+
+def test_the_split_is_disjoint_and_covers_every_image():
+    _, y_all, split = digits_split(5)
+    every = torch.cat([split["train"], split["val"], split["test"]])
+    assert sorted(every.tolist()) == list(range(len(y_all)))
