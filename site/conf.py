@@ -48,7 +48,7 @@ myst_substitutions = {  # the landing page's "Cite this course", from CITATION.c
     .replace("URL", _cite["repository-code"]),
     "report": f"[Report a problem]({REPOSITORY}/issues/new)",
 }
-copybutton_selector = "div.cell_input div.highlight pre"  # the code a reader runs, not its outputs
+copybutton_selector = "div.cell_input div.highlight pre, div.highlight-bibtex pre"  # code and citation, not outputs
 copybutton_exclude = ".linenos, .gp"
 
 html_theme = "sphinx_book_theme"
@@ -56,6 +56,8 @@ html_title = "SGD, step by step"
 html_static_path = ["_static"]
 html_css_files = ["course.css"]
 html_favicon = "_static/favicon.svg"
+# The book theme's sidebar, with its link home in a landmark (course-home.html).
+html_sidebars = {"**": ["course-home.html", "icon-links.html", "search-button-field.html", "sbt-sidebar-nav.html"]}
 html_last_updated_fmt = "%Y-%m-%d"  # the build date in every page's footer (SOURCE_DATE_EPOCH fixes it)
 html_show_sphinx = False
 html_context = {"default_mode": "light"}  # an explicit mode: the theme logs an error when it finds none stored
