@@ -26,6 +26,10 @@ COLAB_RUN   := PIP_FIND_LINKS=$(abspath $(WHEELS)) PIP_NO_INDEX=1 PIP_DISABLE_PI
                PYDEVD_DISABLE_FILE_VALIDATION=1
 COLAB_PYTEST := $(COLAB_VENV)/bin/pytest -c tests/pytest-colab.ini --rootdir . -p no:cacheprovider -q
 
+# Biome, the explorers' JavaScript linter, from npm (`make lint`); the course itself needs no Node.js.
+NPM   := $(shell command -v npm 2>/dev/null)
+BIOME := node_modules/.bin/biome
+
 # PyTorch's CPU kernel paths (ATEN_CPU_CAPABILITY) that `make reruns` re-executes the notebooks under, besides the
 # one this processor picks by itself: always `default` (no AVX, as on many learners' machines, ARM laptops among
 # them), and `avx2` too where the processor has AVX-512 (so picks that by itself).
@@ -87,15 +91,23 @@ test-colab: colab-env wheel
 	done
 	$(COLAB_RUN) $(COLAB_PYTEST) tests/test_colab_setup.py tests/test_widgets.py
 
-## ruff over the code and notebooks; zizmor over the GitHub workflows (offline: no token, no network), failing on
-## any finding and on a workflow it cannot parse. PyPI has no zizmor wheel for Linux on ARM (pyproject.toml): there
-## it is skipped with a note, except under CI.
-lint: env
+## ruff over the code and notebooks; Biome over the explorers' JavaScript (its formatter and linter, one binary from
+## npm's @biomejs/biome, pinned by package-lock.json); zizmor over the GitHub workflows (offline: no token, no
+## network), failing on any finding and on a workflow it cannot parse. Biome needs npm, which nothing else of the
+## course needs (CONTRIBUTING says why), and PyPI has no zizmor wheel for Linux on ARM (pyproject.toml): without
+## them each is skipped with a note, except under CI.
+lint: env $(if $(NPM),$(BIOME))
 	$(BIN)/ruff check sgd_helpers tests tools notebooks
+	@if [ -n "$(NPM)" ]; then echo "$(BIOME) ci --colors=off"; $(BIOME) ci --colors=off; \
+	else echo "make lint: npm (Node.js) is not installed: explorer.js is not checked by Biome"; test -z "$$CI"; fi
 	@if [ -x $(BIN)/zizmor ]; then echo "$(BIN)/zizmor --offline --strict-collection .github/workflows/"; \
 	  $(BIN)/zizmor --offline --strict-collection .github/workflows/; \
 	else echo "make lint: zizmor is not installed (no wheel for this machine): the workflows are not audited"; \
 	  test -z "$$CI"; fi
+
+$(BIOME): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
 
 ## Re-execute every notebook in place: the only way outputs enter the repo.
 outputs: env
@@ -111,4 +123,4 @@ bench: env
 	$(BIN)/python tools/bench.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) $(COLAB_VENV) .pytest_cache .ruff_cache build *.egg-info
+	rm -rf $(VENV) $(COLAB_VENV) .pytest_cache .ruff_cache build *.egg-info node_modules

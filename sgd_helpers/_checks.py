@@ -8,15 +8,18 @@ from __future__ import annotations
 import math
 import numbers
 import operator
+import sys
+import warnings
 from collections.abc import Sequence
 
 import torch
 from torch import Tensor
 
 
-def as_float_tensor(x: Tensor | Sequence[float] | float, name: str) -> Tensor:
-    """`x` as a floating-point tensor: tensors pass unchanged (autograd kept), numbers and lists become float32, and
-    a list of tensors is stacked so that gradients still flow to them. Integer tensors are refused."""
+def as_float_tensor(x: Tensor | Sequence[float] | float, name: str, dtype: torch.dtype = torch.float32) -> Tensor:
+    """`x` as a floating-point tensor: tensors pass unchanged (autograd kept), numbers and lists become `dtype`
+    (float32 unless asked), and a list of tensors is stacked so that gradients still flow to them. Integer tensors
+    are refused."""
     if isinstance(x, (list, tuple)) and any(isinstance(v, Tensor) for v in x):
         x = torch.stack([torch.as_tensor(v, dtype=torch.float32) for v in x])
     if isinstance(x, Tensor):
@@ -29,7 +32,7 @@ def as_float_tensor(x: Tensor | Sequence[float] | float, name: str) -> Tensor:
     if isinstance(x, bool) or (isinstance(x, (list, tuple)) and any(isinstance(v, bool) for v in x)):
         raise TypeError(f"{name} must be a tensor or numbers, got {x!r} (True and False are not numbers here)")
     try:
-        return torch.as_tensor(x, dtype=torch.float32)
+        return torch.as_tensor(x, dtype=dtype)
     except (TypeError, ValueError, RuntimeError) as e:
         raise TypeError(f"{name} must be a tensor or a sequence of numbers, got {type(x).__name__}") from e
 
@@ -71,9 +74,48 @@ def number(x: float, name: str) -> float:
     """`x` as a float if it is a real, finite number; bools and text are refused."""
     if isinstance(x, bool) or not isinstance(x, (numbers.Real, Tensor)) or (isinstance(x, Tensor) and x.numel() != 1):
         raise TypeError(f"{name} must be a number, got {x!r}")
-    if not math.isfinite(float(x)):
+    value = float(x.detach()) if isinstance(x, Tensor) else float(x)
+    if not math.isfinite(value):
         raise ValueError(f"{name} must be a finite number, got {x!r}")
-    return float(x)
+    return value
+
+
+def positive(x: float, name: str) -> float:
+    """`x` as a float if it is a positive, finite number."""
+    value = number(x, name)
+    if not value > 0:
+        raise ValueError(f"{name} must be a positive number, got {x!r}")
+    return value
+
+
+def check_range(lim, name: str) -> tuple[float, float]:
+    """A plot range (low, high): two finite numbers, low first, as matplotlib's set_xlim takes them."""
+    if not (isinstance(lim, tuple | list) and len(lim) == 2):
+        got = f"{len(lim)} numbers" if isinstance(lim, tuple | list) else repr(lim)
+        raise ValueError(f"{name} must be a pair (low, high), like (-1, 1), got {got}")
+    lo, hi = number(lim[0], f"{name}[0]"), number(lim[1], f"{name}[1]")
+    if not lo < hi:
+        raise ValueError(f"{name} must be (low, high) with low < high, got {tuple(lim)!r}: widen it")
+    return lo, hi
+
+
+def check_not_empty(x: Tensor, name: str, why: str) -> Tensor:
+    if x.numel() == 0:
+        raise ValueError(f"{name} is empty: {why}")
+    return x
+
+
+class ResultWarning(UserWarning):
+    """A call that is legal but whose result means little: a fit decided by rounding, a picture with nothing on it.
+    Filter it as any warning: warnings.filterwarnings("ignore", category=ResultWarning)."""
+
+
+def warn(message: str) -> None:
+    """Warn with `message`, pointing at the learner's own line (the first caller outside sgd_helpers)."""
+    level, frame = 2, sys._getframe(1)
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("sgd_helpers"):
+        level, frame = level + 1, frame.f_back
+    warnings.warn(message, ResultWarning, stacklevel=level)
 
 
 def check_lr(lr: float | Tensor, name: str = "lr") -> float | Tensor:

@@ -2,7 +2,8 @@
 PyTorch computed for it (`Explorer.result`).
 
 An explorer's HTML copy carries its picture for the pages that strip scripts (a notebook JupyterLab does not trust
-yet, GitHub's preview); everywhere else the page draws it (sgd_helpers/explorer.js), with the same titles.
+yet, GitHub's preview); everywhere else the page draws it (sgd_helpers/explorer.js), with the same titles and
+constants, which both read from explorers.json.
 """
 
 from __future__ import annotations
@@ -13,19 +14,18 @@ import torch
 from matplotlib.figure import Figure
 
 from ._format import fmt, n_steps
+from ._spec import SPEC
 from .models import quadratic
 from .plots import plot_contours, plot_descent_path, plot_loss, plot_path, show_preds
-
-METHOD_NAMES = {"gd": "gradient descent", "momentum": "momentum", "adam": "Adam"}
 
 
 def descent(f: Callable, fig: Figure, result: dict, x0: float, lr: float, steps: int) -> None:
     """Descent on a curve: the curve, the steps inside the window, the start and the end (or where it flew off)."""
     fig.subplots_adjust(left=0.1, right=0.97, bottom=0.13, top=0.9)
     ax = fig.add_subplot()
-    limit = 2 * max(abs(x0), 0.5)
+    limit = result["window"]
     plot_descent_path(f, result["path"][: result["shown"]], ax=ax, span=limit, diverged=result["diverged"])
-    ax.set_title(f"lr = {fmt(lr)}, {n_steps(steps)} from x = {fmt(x0)}", y=1.0)
+    ax.set_title(SPEC["descent"]["title"].format(lr=fmt(lr), steps=n_steps(steps), x0=fmt(x0)), y=1.0)
     top = float(f(torch.tensor([-limit, limit])).max())
     if top > 0:
         ax.set_ylim(top=top * 1.05)
@@ -40,11 +40,13 @@ def _two_panels(fig: Figure) -> tuple:
 def coaster(time: torch.Tensor, speed: torch.Tensor, fig: Figure, result: dict, lr: float, **_) -> None:
     """The roller-coaster fit: the data and the last quadratic; the loss at every step."""
     left, right = _two_panels(fig)
-    show_preds(quadratic(time, result["params"][-1]).clamp(-1e4, 1e4), time, speed, ax=left)
+    clamp = SPEC["coaster"]["clamp"]
+    show_preds(quadratic(time, result["params"][-1]).clamp(-clamp, clamp), time, speed, ax=left)
     losses = result["losses"]
     plot_loss(losses[torch.isfinite(losses)], ax=right, log=True)
-    left.set_title(f"after {n_steps(len(losses) - 1)} at lr = {fmt(lr)}", y=1.0)
-    right.set_title("loss (MSE), log scale", y=1.0)
+    titles = SPEC["coaster"]["titles"]
+    left.set_title(titles[0].format(steps=n_steps(len(losses) - 1), lr=fmt(lr)), y=1.0)
+    right.set_title(titles[1], y=1.0)
 
 
 def scaling(fig: Figure, result: dict, scale: float, lr: float, **_) -> None:
@@ -52,11 +54,12 @@ def scaling(fig: Figure, result: dict, scale: float, lr: float, **_) -> None:
     left, right = _two_panels(fig)
     losses, cs = result["losses"], result["params"][:, 2].tolist()
     plot_loss(losses[torch.isfinite(losses)], ax=left, log=True)
-    left.set_title(f"SSE, input / {fmt(scale)}, lr = {fmt(lr)}", y=1.0)
+    titles = SPEC["scaling"]["titles"]
+    left.set_title(titles[0].format(scale=fmt(scale), lr=fmt(lr)), y=1.0)
     right.plot(range(len(cs)), cs, color="C2")
     right.axhline(0.0, color="gray", lw=0.8, ls="--")
     right.set_xlabel("step")
-    right.set_title("c at each step (target 0)", y=1.0)
+    right.set_title(titles[1], y=1.0)
 
 
 def surface(loss: Callable, xlim: tuple, ylim: tuple, names: tuple, minimum: torch.Tensor, lowest: float,
@@ -65,14 +68,16 @@ def surface(loss: Callable, xlim: tuple, ylim: tuple, names: tuple, minimum: tor
     fig.subplots_adjust(left=0.07, right=0.98, bottom=0.13, top=0.91, wspace=0.25)
     left, right = fig.subplots(1, 2, width_ratios=[1.25, 1])
     plot_contours(loss, xlim, ylim, ax=left, names=names, bottom=minimum)
-    path, losses = result["path"], result["losses"]
-    shown = path[((path[:, 0] - sum(xlim) / 2).abs() <= 2 * (xlim[1] - xlim[0]))
-                 & ((path[:, 1] - sum(ylim) / 2).abs() <= 2 * (ylim[1] - ylim[0]))]
-    plot_path(left, shown if len(shown) else path[:1], METHOD_NAMES[method], diverged=result["diverged"])
-    what = f"momentum β = {fmt(beta)}" if method == "momentum" else METHOD_NAMES[method]
-    left.set_title(f"{what}, lr = {fmt(lr)}, {n_steps(steps)}", y=1.0)
+    path, losses, said = result["path"], result["losses"], SPEC["surface"]
+    spans = said["window_spans"]  # the path is drawn while this many of the window's widths from its centre
+    shown = path[((path[:, 0] - sum(xlim) / 2).abs() <= spans * (xlim[1] - xlim[0]))
+                 & ((path[:, 1] - sum(ylim) / 2).abs() <= spans * (ylim[1] - ylim[0]))]
+    plot_path(left, shown if len(shown) else path[:1], said["methods"][method], diverged=result["diverged"])
+    what = said["momentum_title"].format(beta=fmt(beta)) if method == "momentum" else said["methods"][method]
+    left.set_title(said["titles"][0].format(what=what, lr=fmt(lr), steps=n_steps(steps)), y=1.0)
     left.legend(loc="upper right", fontsize=8)
-    excess = (losses - lowest)[torch.isfinite(losses)].clamp(1e-9 * max(abs(lowest), 1.0), 1e30)
+    floor = said["excess_floor"] * max(abs(lowest), 1.0)
+    excess = (losses - lowest)[torch.isfinite(losses)].clamp(floor, said["loss_cap"])
     plot_loss(excess, ax=right, log=True)
-    right.set_ylabel("loss above the lowest")
-    right.set_title("loss above the lowest possible, log scale", y=1.0)
+    right.set_ylabel(said["loss_label"])
+    right.set_title(said["titles"][1], y=1.0)

@@ -6,12 +6,22 @@ the squared-error loss is a bowl whose shape is fixed by `X` alone. These functi
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import torch
 from torch import Tensor
 
-from ._checks import as_float_tensor, call_learner, check_finite, check_function, count
+from ._checks import (
+    as_float_tensor,
+    call_learner,
+    check_finite,
+    check_function,
+    check_memory,
+    check_not_empty,
+    count,
+    warn,
+)
 from .models import mse, poly_features, sse
 
 __all__ = ["least_squares", "hessian", "max_stable_lr"]
@@ -21,7 +31,8 @@ def least_squares(x: Tensor, y: Tensor, degree: int = 2) -> Tensor:
     """The polynomial of the given degree with the lowest squared error: the place SGD is heading.
 
     Solved in float64 by `torch.linalg.lstsq`; coefficients are returned highest power first, in `x`'s dtype,
-    ready for `polynomial(x, params)`.
+    ready for `polynomial(x, params)`. Where x's powers are so nearly alike that float64's rounding decides the
+    answer (a high degree on unscaled x, or x that barely varies), it warns (`ResultWarning`).
 
     >>> x = torch.arange(5.0)
     >>> least_squares(x, 3 * x**2 - x + 2)
@@ -39,7 +50,21 @@ def least_squares(x: Tensor, y: Tensor, degree: int = 2) -> Tensor:
         raise ValueError(f"x has only {distinct} different value{'s' if distinct > 1 else ''}, and a degree-{degree} "
                          f"polynomial needs {degree + 1} to be pinned down (through fewer points many fit equally "
                          "well): use more distinct x, or a lower degree")
+    _warn_if_rounding_decides(X, degree)
     return torch.linalg.lstsq(X, y.unsqueeze(-1)).solution.squeeze(-1).to(x.dtype)
+
+
+# float64 keeps about 16 digits, and a fit loses about log10(condition number) of them: past 1e12, fewer than four
+# digits of the coefficients are the data's.
+CONDITION_LIMIT = 1e12
+
+
+def _warn_if_rounding_decides(X: Tensor, degree: int) -> None:
+    condition = float(torch.linalg.cond(X))
+    if not condition < CONDITION_LIMIT:
+        warn(f"least_squares: the powers of x up to x**{degree} are so nearly alike on this data (condition number "
+             f"{condition:.2g}; float64 keeps about 16 digits) that rounding, not the data, decides much of the "
+             "answer: use a lower degree, or centre and scale x first ((x - x.mean()) / x.std())")
 
 
 def hessian(x: Tensor, degree: int = 2, loss: Callable = mse) -> Tensor:
@@ -54,8 +79,16 @@ def hessian(x: Tensor, degree: int = 2, loss: Callable = mse) -> Tensor:
     """
     if loss not in (mse, sse):
         raise ValueError(f"loss must be sgd_helpers.mse or sgd_helpers.sse, got {loss!r}")
-    X = poly_features(check_finite(as_float_tensor(x, "x"), "x").detach().double(), count(degree, "degree", 0))
-    return (2.0 / X.shape[0] if loss is mse else 2.0) * X.T @ X
+    x = check_not_empty(check_finite(as_float_tensor(x, "x"), "x"), "x", "a loss over no points has no curvature; "
+                        "pass the data's x")
+    degree = count(degree, "degree", 0)
+    check_memory(8 * (degree + 1) ** 2, f"a Hessian of {degree + 1:,} × {degree + 1:,} numbers", "use a lower degree")
+    X = poly_features(x.detach().double(), degree)
+    H = (2.0 / X.shape[0] if loss is mse else 2.0) * X.T @ X
+    if not bool(torch.isfinite(H).all()):
+        raise ValueError(f"the Hessian overflows float64: x reaches {float(x.detach().abs().max()):.3g}, and its "
+                         f"powers up to x**{2 * degree} are summed; rescale x (say x / {float(x.abs().max()):.3g})")
+    return H
 
 
 def max_stable_lr(x: Tensor, degree: int = 2, loss: Callable = mse) -> float:
@@ -94,7 +127,14 @@ def quadratic_bowl(loss: Callable[[Tensor], Tensor]) -> tuple[Tensor, Tensor, fl
         raise ValueError("loss must map each point (the last dimension holds the two parameters) to one number, as "
                          "lambda p: (p**2).sum(-1) does; for three points it gave "
                          f"{tuple(value.shape) if isinstance(value, Tensor) else value!r}, not three numbers")
+    if not bool(torch.isfinite(value).all()):
+        said = "NaN" if math.isnan(float(value[0])) else f"{float(value[0])}"
+        raise ValueError(f"the loss is {said} at (0, 0), not a finite number, so it has no bowl to descend: check it "
+                         "there, loss(torch.zeros(2))")
     H = torch.autograd.functional.hessian(loss, here).double()
+    if not bool(torch.isfinite(H).all()):
+        raise ValueError("the loss's curvature is NaN or infinite at (0, 0), so it has no bowl to descend: check the "
+                         "loss near there")
     if not torch.allclose(H, torch.autograd.functional.hessian(loss, there).double(), rtol=1e-4):
         raise ValueError("surface_explorer needs a bowl: a loss quadratic in its two parameters, whose curvature is "
                          "the same everywhere")

@@ -6,13 +6,12 @@
 // settings); it keeps the PyTorch reference of every number, and tests/test_explorers_js.py compares the two over
 // a grid of every control. Arithmetic that PyTorch does in float32 is rounded to float32 here (`f32`) in the order
 // PyTorch does it.
+//
+// Each explorer's constants, colours and sentences are not written here: they live in sgd_helpers/explorers.json,
+// which Python reads too and sends in every explorer's spec as `spec.shared`. Where a rule is a formula, its shape
+// is written here and in Python, each beside a comment that points at the other.
 
 const f32 = Math.fround;
-// Past this a loss on the surface counts as overflowed: PyTorch's float32 loss overflows soon after, at a step that
-// depends on how the learner's loss sums its terms, which the page cannot know (sgd_helpers.widgets.LOSS_CAP).
-const LOSS_CAP = 1e30;
-const RED = "#d62728";
-const COLORS = { C0: "#1f77b4", C1: "#ff7f0e", C2: "#2ca02c", C3: "#d62728", gray: "#999999" };
 
 // ---------- numbers as Python prints them ----------
 
@@ -22,7 +21,8 @@ function roundSig(v, p) {
   const a = Math.abs(v);
   let [m, e] = a.toExponential(p - 1).split("e");
   const [m1, e1] = a.toExponential(p).split("e");
-  if (Number(a.toExponential(p)) === a && m1.endsWith("5")) {  // exactly halfway
+  if (Number(a.toExponential(p)) === a && m1.endsWith("5")) {
+    // exactly halfway
     const digits = m1.replace(".", "").slice(0, p);
     if (Number(digits.slice(-1)) % 2 === 0) [m, e] = [digits[0] + (p > 1 ? `.${digits.slice(1)}` : ""), e1];
   }
@@ -56,6 +56,13 @@ export function fmt(v) {
 
 const nSteps = (n) => `${n} step${n === 1 ? "" : "s"}`;
 
+// A sentence of explorers.json filled in as Python's str.format fills it: `{name}` as given, `{name:.4g}` by g().
+export function fill(template, fields) {
+  return template.replace(/\{(\w+)(?::\.(\d+)g)?\}/g, (_, name, p) =>
+    p ? g(fields[name], Number(p)) : String(fields[name]),
+  );
+}
+
 // ---------- the descents, as sgd_helpers computes them ----------
 
 // What a learner would call diverging (sgd_helpers.diverging): overflowed, or above the start and still growing.
@@ -71,13 +78,17 @@ function poly32(c, x) {
   for (let k = c.length - 1; k >= 0; k--) y = k === c.length - 1 ? f32(c[k]) : f32(f32(y * x) + c[k]);
   return y;
 }
-const power32 = (c, x) => {  // sum of c_k x^k with x^k as torch's pow: exact products for the squares we use
+const power32 = (c, x) => {
+  // sum of c_k x^k with x^k as torch's pow: exact products for the squares we use
   if (c.length === 3 && c[0] === 0 && c[1] === 0) return f32(c[2] === 1 ? f32(x * x) : f32(c[2] * f32(x * x)));
   return poly32(c, x);
 };
 const slope32 = (c, x) => {
   if (c.length === 3 && c[0] === 0 && c[1] === 0) return f32(c[2] === 1 ? f32(2 * x) : f32(f32(2 * x) * c[2]));
-  return poly32(c.slice(1).map((v, k) => v * (k + 1)), x);
+  return poly32(
+    c.slice(1).map((v, k) => v * (k + 1)),
+    x,
+  );
 };
 
 export function descentPath(c, x0, lr, steps) {
@@ -94,7 +105,8 @@ export function descentPath(c, x0, lr, steps) {
 
 // fit(model, params, x, y, lr, steps, loss) of sgd_helpers.training: the plain step on a quadratic model, float32.
 // `model` is "quadratic" (a t² + b t + c, MSE) or "polynomial" (powers @ params, SSE); both have three parameters.
-export function fitQuadratic(t, y, p0, lr, steps, mean) {
+// `rule` is when fit calls a run blown up (explorers.json's `fit`, as training._blew_up reads it).
+export function fitQuadratic(t, y, p0, lr, steps, mean, rule) {
   const n = t.length;
   const rate = f32(lr);
   let p = p0.map(f32);
@@ -119,7 +131,7 @@ export function fitQuadratic(t, y, p0, lr, steps, mean) {
     for (let j = 0; j < 3; j++) grad[j] = f32(grad[j]);
     const loss = mean ? f32(f32(sum) / n) : f32(sum);
     losses.push(loss);
-    if (!(Number.isFinite(loss) && loss <= 1e8 * Math.max(losses[0], 1e-12))) {
+    if (!(Number.isFinite(loss) && loss <= rule.blown_up * Math.max(losses[0], rule.least_start))) {
       reason = i === 0 ? "overflow" : "diverged";
       break;
     }
@@ -133,13 +145,13 @@ export function fitQuadratic(t, y, p0, lr, steps, mean) {
   return { losses, history, reason, steps: losses.length - 1 };
 }
 
-// descent_path(None, x0, lr, steps, method, beta, grad=lambda p: H @ (p - minimum)), in float64 as the explorer asks.
-export function surfacePath(H, m, x0, lr, steps, method, beta) {
+// descent_path(None, x0, lr, steps, method, beta, beta2, grad=lambda p: H @ (p - minimum)), in float64 as the
+// explorer asks; 1e-8 is descent_path's (and torch.optim.Adam's) eps.
+export function surfacePath(H, m, x0, lr, steps, method, beta, beta2) {
   const path = [x0.slice()];
   let x = x0.slice();
   let v = [0, 0];
   let mo = [0, 0];
-  const beta2 = 0.999;
   for (let t = 1; t <= steps; t++) {
     const d = [x[0] - m[0], x[1] - m[1]];
     const gr = [H[0][0] * d[0] + H[0][1] * d[1], H[1][0] * d[0] + H[1][1] * d[1]];
@@ -162,95 +174,119 @@ export function surfacePath(H, m, x0, lr, steps, method, beta) {
 
 // ---------- the four explorers: compute, then say in one line what happened ----------
 
+// How far the descent's picture reaches either side of 0: explorers.json's `window`, as widgets._window writes it.
+const descentWindow = (w, x0) => w.times * Math.max(Math.abs(x0), w.at_least);
+
 const EXPLORERS = {
   descent(spec, s) {
     const c = spec.coefficients;
+    const said = spec.shared.status;
     const xs = descentPath(c, s.x0, s.lr, s.steps);
     const heights = xs.map((x) => power32(c, x));
-    const limit = 2 * Math.max(Math.abs(s.x0), 0.5);
+    const span = descentWindow(spec.shared.window, s.x0);
     let k = 0;
-    while (k < xs.length && Math.abs(xs[k]) <= limit) k++;
+    while (k < xs.length && Math.abs(xs[k]) <= span) k++;
     const shown = xs.slice(0, k);
     const diverged = xs.length < s.steps + 1 || diverging(heights);
     const last = xs.length - 1;
-    let status, ok = false;
-    if (shown.length < xs.length && !diverged && heights[last] < heights[0]) {
-      status = `no minimum: x ran from ${fmt(s.x0)} to ${g(xs[last], 4)} while f(x) kept falling, to ` +
-        `${g(heights[last], 4)}; this f has no lowest point that way, so descent never settles`;
+    const [x, fx] = [xs[last], heights[last]];
+    const noMinimum = shown.length < xs.length && !diverged && heights[last] < heights[0];
+    let status;
+    if (noMinimum) {
+      status = fill(said.no_minimum, { x0: fmt(s.x0), x, fx });
     } else if (diverged) {
       const curv = c.reduce((acc, ck, j) => acc + (j >= 2 ? j * (j - 1) * ck * s.x0 ** (j - 2) : 0), 0);
-      const said = curv > 0 ? `; stable only below lr = 2 / f''(x) = ${fmt(2 / curv)} here` : "";
-      status = `diverged: |x| grew from ${fmt(Math.abs(s.x0))} to ${g(Math.abs(xs[last]), 3)} in ${last} steps${said}`;
+      const limit = curv > 0 ? fill(said.limit, { limit: fmt(2 / curv) }) : "";
+      status = fill(said.diverged, { start: fmt(Math.abs(s.x0)), end: Math.abs(x), n: last, limit });
     } else {
-      status = `after ${nSteps(s.steps)}: x = ${g(xs[last], 4)}, f(x) = ${g(heights[last], 4)}`;
-      ok = true;
+      status = fill(said.after, { steps: nSteps(s.steps), x, fx });
     }
-    return { status, ok, result: { path: xs, f: heights }, draw: (fig) => drawDescent(fig, spec, s, shown, diverged) };
+    return {
+      status,
+      ok: !noMinimum && !diverged,
+      result: { path: xs, f: heights },
+      draw: (fig) => drawDescent(fig, spec, s, span, shown, diverged),
+    };
   },
 
   coaster(spec, s) {
-    const run = fitQuadratic(spec.x, spec.y, [s.a, s.b, s.c], s.lr, s.steps, true);
+    const said = spec.shared.status;
+    const run = fitQuadratic(spec.x, spec.y, [s.a, s.b, s.c], s.lr, s.steps, true, spec.shared.fit);
     const finite = run.losses.filter(Number.isFinite);
-    let status, ok = false;
-    if (run.reason !== "steps") {
-      status = `diverged: the loss grew from ${g(finite[0], 5)} to ${g(finite[finite.length - 1], 3)} in ` +
-        `${run.steps} steps; lr = ${fmt(s.lr)} is past the largest stable rate, 2 / λmax = ${fmt(spec.limit)}`;
-    } else {
-      const p = run.history[run.history.length - 1].map((v) => g(v, 3)).join(", ");
-      status = `after ${nSteps(s.steps)}: loss = ${g(run.losses[run.losses.length - 1], 5)}, (a, b, c) = (${p})`;
-      ok = true;
-    }
-    return { status, ok, result: { params: run.history, losses: run.losses },
-      draw: (fig) => drawCoaster(fig, spec, s, run, finite) };
+    const ok = run.reason === "steps";
+    const [a, b, c] = run.history[run.history.length - 1];
+    const status = ok
+      ? fill(said.after, { steps: nSteps(s.steps), loss: run.losses[run.losses.length - 1], a, b, c })
+      : fill(said.diverged, {
+          start: finite[0],
+          end: finite[finite.length - 1],
+          n: run.steps,
+          lr: fmt(s.lr),
+          limit: fmt(spec.limit),
+        });
+    return {
+      status,
+      ok,
+      result: { params: run.history, losses: run.losses },
+      draw: (fig) => drawCoaster(fig, spec, s, run, finite),
+    };
   },
 
   scaling(spec, s) {
+    const said = spec.shared.status;
     const sc = f32(s.scale);
     const xs = spec.x.map((v) => f32(v / sc));
     const [a, b, c] = spec.start;
-    const run = fitQuadratic(xs, spec.y, [a * s.scale ** 2, b * s.scale, c], s.lr, s.steps, false);
+    const run = fitQuadratic(xs, spec.y, [a * s.scale ** 2, b * s.scale, c], s.lr, s.steps, false, spec.shared.fit);
     const limit = spec.limits[spec.controls.scale.options.indexOf(s.scale)];
     const finite = run.losses.filter(Number.isFinite);
     const cs = run.history.map((p) => p[2]);
-    let status, ok = false;
-    if (run.reason === "overflow") {
-      status = `overflow: the very first loss is ${g(run.losses[0], 3)}, before any step; the start ` +
-        `${spec.start_text} is too far out for float32, whatever the learning rate: start nearer`;
-    } else if (run.reason === "diverged") {
-      status = `diverged: lr = ${fmt(s.lr)} is above this scale's limit 2/λmax = ${g(limit, 3)}`;
-    } else {
-      status = `after ${nSteps(s.steps)}: SSE = ${g(run.losses[run.losses.length - 1], 4)}, ` +
-        `c = ${g(cs[cs.length - 1], 4)}; stable below lr = ${g(limit, 3)}`;
-      ok = true;
-    }
-    return { status, ok, result: { params: run.history, losses: run.losses },
-      draw: (fig) => drawScaling(fig, s, finite, cs) };
+    const status = {
+      overflow: () => fill(said.overflow, { loss: run.losses[0], start: spec.start_text }),
+      diverged: () => fill(said.diverged, { lr: fmt(s.lr), limit }),
+      steps: () =>
+        fill(said.after, {
+          steps: nSteps(s.steps),
+          loss: run.losses[run.losses.length - 1],
+          c: cs[cs.length - 1],
+          limit,
+        }),
+    }[run.reason]();
+    return {
+      status,
+      ok: run.reason === "steps",
+      result: { params: run.history, losses: run.losses },
+      draw: (fig) => drawScaling(fig, spec, s, finite, cs),
+    };
   },
 
   surface(spec, s) {
+    const said = spec.shared.status;
     const names = spec.names;
     const x0 = [s[`start_${names[0]}`], s[`start_${names[1]}`]];
-    const path = surfacePath(spec.H, spec.minimum, x0, s.lr, s.steps, s.method, s.beta);
-    const losses = path.map((p) => (Math.abs(bowl(spec, p)) > LOSS_CAP ? Infinity : bowl(spec, p)));
+    const path = surfacePath(spec.H, spec.minimum, x0, s.lr, s.steps, s.method, s.beta, spec.shared.beta2);
+    const losses = path.map((p) => (Math.abs(bowl(spec, p)) > spec.shared.loss_cap ? Infinity : bowl(spec, p)));
     const diverged = path.length < s.steps + 1 || diverging(losses);
-    let status, ok = false;
+    let status;
     if (diverged) {
-      const limits = {
-        gd: `gradient descent is stable only below lr = 2 / λmax = ${fmt(2 / spec.lam_max)}`,
-        momentum: `with momentum ${fmt(s.beta)} it is stable only below lr = 2 (1 + β) / λmax = ` +
-          `${fmt((2 * (1 + s.beta)) / spec.lam_max)}`,
-        adam: "Adam's steps are about lr long, so lower it",
-      };
+      // each method's largest stable rate, as widgets._diverged_on_the_surface writes it too
+      const limit = { gd: 2 / spec.lam_max, momentum: (2 * (1 + s.beta)) / spec.lam_max }[s.method];
+      const why = fill(said[s.method], { beta: fmt(s.beta), limit: limit === undefined ? "" : fmt(limit) });
       const finite = losses.filter(Number.isFinite);
-      status = `diverged: the loss grew from ${g(losses[0], 3)} to ${g(finite[finite.length - 1], 3)} in ` +
-        `${nSteps(finite.length - 1)}; ${limits[s.method]}`;
+      const [start, end] = [losses[0], finite[finite.length - 1]];
+      status = fill(said.diverged, { start, end, steps: nSteps(finite.length - 1), limit: why });
     } else {
-      const end = path[path.length - 1].map((v) => g(v, 4)).join(", ");
-      status = `after ${nSteps(s.steps)}: loss = ${g(losses[losses.length - 1], 5)} (lowest possible ` +
-        `${g(spec.lowest, 5)}); (${names.join(", ")}) = (${end})`;
-      ok = true;
+      const [x, y] = path[path.length - 1];
+      const [x_name, y_name] = names;
+      const loss = losses[losses.length - 1];
+      status = fill(said.after, { steps: nSteps(s.steps), loss, lowest: spec.lowest, x_name, y_name, x, y });
     }
-    return { status, ok, result: { path, losses }, draw: (fig) => drawSurface(fig, spec, s, path, losses, diverged) };
+    return {
+      status,
+      ok: !diverged,
+      result: { path, losses },
+      draw: (fig) => drawSurface(fig, spec, s, path, losses, diverged),
+    };
   },
 };
 
@@ -283,7 +319,8 @@ function linearTicks(lo, hi, n = 5) {
   const power = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * power).find((v) => v >= raw * 0.999);
   const ticks = [];
-  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) ticks.push(Math.abs(v) < step * 1e-9 ? 0 : v);
+  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step)
+    ticks.push(Math.abs(v) < step * 1e-9 ? 0 : v);
   const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
   return ticks.map((v) => [v, v.toFixed(decimals)]);
 }
@@ -291,7 +328,8 @@ function linearTicks(lo, hi, n = 5) {
 // Log ticks: powers of ten, or 1-2-5 times them over less than two decades, so at least two are labelled.
 export function logTicks(lo, hi) {
   const ticks = [];
-  const a = Math.floor(Math.log10(lo)), b = Math.ceil(Math.log10(hi));
+  const a = Math.floor(Math.log10(lo)),
+    b = Math.ceil(Math.log10(hi));
   const mults = b - a <= 2 ? [1, 2, 5] : [1];
   const every = Math.max(1, Math.ceil((b - a) / 6));
   for (let k = a; k <= b; k++) {
@@ -304,7 +342,8 @@ export function logTicks(lo, hi) {
   return ticks;
 }
 
-function label(text) {  // 1e3 -> 10³ as a reader expects on a log axis; others as given
+function label(text) {
+  // 1e3 -> 10³ as a reader expects on a log axis; others as given
   const m = /^([125])e(-?\d+)$/.exec(text);
   if (!m) return text;
   const sup = (s) => s.replace(/-/g, "⁻").replace(/\d/g, (d) => "⁰¹²³⁴⁵⁶⁷⁸⁹"[d]);
@@ -320,18 +359,21 @@ class Axes {
     const id = `clip${Math.random().toString(36).slice(2)}`;
     const clip = el("clipPath", { id }, el("defs", {}, this.g));
     el("rect", { x: box.x, y: box.y, width: box.w, height: box.h }, clip);
-    this.frame = el("rect", { x: box.x, y: box.y, width: box.w, height: box.h, fill: "white", stroke: "#333",
-      "stroke-width": 0.8 }, this.g);
+    this.frame = el(
+      "rect",
+      { x: box.x, y: box.y, width: box.w, height: box.h, fill: "white", stroke: "#333", "stroke-width": 0.8 },
+      this.g,
+    );
     this.ticks(opts);
     this.plot = el("g", { "clip-path": `url(#${id})` }, this.g);
   }
   tx(v) {
     const [lo, hi] = this.xlog ? this.xr.map(Math.log10) : this.xr;
-    return this.box.x + ((this.xlog ? Math.log10(v) : v) - lo) / (hi - lo) * this.box.w;
+    return this.box.x + (((this.xlog ? Math.log10(v) : v) - lo) / (hi - lo)) * this.box.w;
   }
   ty(v) {
     const [lo, hi] = this.ylog ? this.yr.map(Math.log10) : this.yr;
-    return this.box.y + this.box.h - ((this.ylog ? Math.log10(v) : v) - lo) / (hi - lo) * this.box.h;
+    return this.box.y + this.box.h - (((this.ylog ? Math.log10(v) : v) - lo) / (hi - lo)) * this.box.h;
   }
   ticks(opts) {
     const { x, y, w, h } = this.box;
@@ -347,19 +389,34 @@ class Axes {
     }
     if (opts.xlabel) el("text", { x: x + w / 2, y: y + h + 31, "text-anchor": "middle" }, this.g, opts.xlabel);
     if (opts.ylabel) {
-      el("text", { x: 0, y: 0, "text-anchor": "middle", transform: `translate(${x - 44},${y + h / 2}) rotate(-90)` },
-        this.g, opts.ylabel);
+      el(
+        "text",
+        { x: 0, y: 0, "text-anchor": "middle", transform: `translate(${x - 44},${y + h / 2}) rotate(-90)` },
+        this.g,
+        opts.ylabel,
+      );
     }
     if (opts.title) el("text", { x: x + w / 2, y: y - 7, "text-anchor": "middle", class: "title" }, this.g, opts.title);
   }
   line(xs, ys, style = {}) {
-    const pts = xs.map((v, i) => [this.tx(v), this.ty(ys[i])]).filter(([a, b]) => Number.isFinite(a) && Number.isFinite(b));
-    el("polyline", { points: pts.map(([a, b]) => `${a.toFixed(2)},${b.toFixed(2)}`).join(" "), fill: "none",
-      stroke: style.color || COLORS.C0, "stroke-width": style.width || 1.5, "stroke-dasharray": style.dash || "none" },
-    this.plot);
+    const pts = xs
+      .map((v, i) => [this.tx(v), this.ty(ys[i])])
+      .filter(([a, b]) => Number.isFinite(a) && Number.isFinite(b));
+    el(
+      "polyline",
+      {
+        points: pts.map(([a, b]) => `${a.toFixed(2)},${b.toFixed(2)}`).join(" "),
+        fill: "none",
+        stroke: style.color,
+        "stroke-width": style.width || 1.5,
+        "stroke-dasharray": style.dash || "none",
+      },
+      this.plot,
+    );
   }
   mark(x, y, shape, color, size = 5) {
-    const px = this.tx(x), py = this.ty(y);
+    const px = this.tx(x),
+      py = this.ty(y);
     if (!Number.isFinite(px) || !Number.isFinite(py)) return;
     markAt(this.plot, px, py, shape, color, size);
   }
@@ -367,11 +424,15 @@ class Axes {
     const width = Math.max(...items.map(([t]) => t.length)) * 6.8 + 32;
     const x = where === "right" ? this.box.x + this.box.w - width - 6 : this.box.x + (this.box.w - width) / 2;
     const g0 = el("g", { class: "legend" }, this.g);
-    el("rect", { x, y: this.box.y + 6, width, height: items.length * 15 + 6, fill: "white", opacity: 0.85,
-      stroke: "#ccc" }, g0);
+    el(
+      "rect",
+      { x, y: this.box.y + 6, width, height: items.length * 15 + 6, fill: "white", opacity: 0.85, stroke: "#ccc" },
+      g0,
+    );
     items.forEach(([text, shape, color], i) => {
       const y = this.box.y + 17 + i * 15;
-      if (shape === "line") el("line", { x1: x + 5, x2: x + 19, y1: y - 4, y2: y - 4, stroke: color, "stroke-width": 2 }, g0);
+      if (shape === "line")
+        el("line", { x1: x + 5, x2: x + 19, y1: y - 4, y2: y - 4, stroke: color, "stroke-width": 2 }, g0);
       else markAt(g0, x + 12, y - 4, shape, color, 4);
       el("text", { x: x + 24, y, class: "tick" }, g0, text);
     });
@@ -381,13 +442,29 @@ class Axes {
 function markAt(parent, px, py, shape, color, size) {
   const s = size;
   if (shape === "o") el("circle", { cx: px, cy: py, r: s * 0.6, fill: color }, parent);
-  else if (shape === "s") el("rect", { x: px - s * 0.8, y: py - s * 0.8, width: s * 1.6, height: s * 1.6, fill: color }, parent);
-  else if (shape === "+") el("path", { d: `M${px - s * 1.4},${py}h${s * 2.8}M${px},${py - s * 1.4}v${s * 2.8}`, stroke: color, "stroke-width": 2 }, parent);
-  else if (shape === "x") el("path", { d: `M${px - s},${py - s}L${px + s},${py + s}M${px - s},${py + s}L${px + s},${py - s}`, stroke: color, "stroke-width": 3 }, parent);
+  else if (shape === "s")
+    el("rect", { x: px - s * 0.8, y: py - s * 0.8, width: s * 1.6, height: s * 1.6, fill: color }, parent);
+  else if (shape === "+")
+    el(
+      "path",
+      { d: `M${px - s * 1.4},${py}h${s * 2.8}M${px},${py - s * 1.4}v${s * 2.8}`, stroke: color, "stroke-width": 2 },
+      parent,
+    );
+  else if (shape === "x")
+    el(
+      "path",
+      {
+        d: `M${px - s},${py - s}L${px + s},${py + s}M${px - s},${py + s}L${px + s},${py - s}`,
+        stroke: color,
+        "stroke-width": 3,
+      },
+      parent,
+    );
   else if (shape === "*") {
     const pts = [];
     for (let i = 0; i < 10; i++) {
-      const r = i % 2 ? s * 0.6 : s * 1.5, a = Math.PI / 5 * i - Math.PI / 2;
+      const r = i % 2 ? s * 0.6 : s * 1.5,
+        a = (Math.PI / 5) * i - Math.PI / 2;
       pts.push(`${(px + r * Math.cos(a)).toFixed(2)},${(py + r * Math.sin(a)).toFixed(2)}`);
     }
     el("polygon", { points: pts.join(" "), fill: color }, parent);
@@ -396,108 +473,166 @@ function markAt(parent, px, py, shape, color, size) {
 
 export function range(values, pad = 0.05, log = false) {
   const v = values.filter((u) => Number.isFinite(u) && (!log || u > 0));
-  let lo = Math.min(...v), hi = Math.max(...v);
+  let lo = Math.min(...v),
+    hi = Math.max(...v);
   if (log) {
     // Over less than two decades a log axis labels 1, 2 and 5 times the powers of ten; reach the nearest of those
     // beyond each end, so the lowest and the highest values both have a label near them (never fewer than two).
     if (hi / lo < 100) {
-      const below = (x) => Math.max(...[1, 2, 5, 10].map((m) => m * 10 ** Math.floor(Math.log10(x))).filter((t) => t <= x * 1.000001));
-      const above = (x) => Math.min(...[1, 2, 5, 10].map((m) => m * 10 ** Math.floor(Math.log10(x))).filter((t) => t >= x * 0.999999));
+      const below = (x) =>
+        Math.max(...[1, 2, 5, 10].map((m) => m * 10 ** Math.floor(Math.log10(x))).filter((t) => t <= x * 1.000001));
+      const above = (x) =>
+        Math.min(...[1, 2, 5, 10].map((m) => m * 10 ** Math.floor(Math.log10(x))).filter((t) => t >= x * 0.999999));
       [lo, hi] = [below(lo), above(hi)];
       if (lo === hi) hi = above(hi * 1.01);
     }
     return [lo / (hi / lo) ** pad, hi * (hi / lo) ** pad];
   }
-  if (hi - lo < 1e-12 * Math.max(1, Math.abs(hi))) { lo -= 1; hi += 1; }
+  if (hi - lo < 1e-12 * Math.max(1, Math.abs(hi))) {
+    lo -= 1;
+    hi += 1;
+  }
   return [lo - (hi - lo) * pad, hi + (hi - lo) * pad];
 }
 
-function figure(root, width, height) {
+// An SVG of the explorer's size in explorers.json (pixels; Python draws its picture at that size too).
+function figure(root, [width, height]) {
   root.replaceChildren();
   return el("svg", { viewBox: `0 0 ${width} ${height}`, width: "100%", role: "img", class: "sgd-figure" }, root);
 }
 
-function drawDescent(root, spec, s, shown, diverged) {
-  const svg = figure(root, 640, 380);
-  const c = spec.coefficients, limit = 2 * Math.max(Math.abs(s.x0), 0.5);
+function drawDescent(root, spec, s, limit, shown, diverged) {
+  const svg = figure(root, spec.shared.size);
+  const [c, colors] = [spec.coefficients, spec.shared.colors];
   const grid = Array.from({ length: 200 }, (_, i) => -limit + (2 * limit * i) / 199);
   const curve = grid.map((x) => c.reduce((acc, ck, j) => acc + ck * x ** j, 0));
   const top = Math.max(curve[0], curve[curve.length - 1]);
   const yr = range(curve.concat(shown.map((x) => power32(c, x))));
   if (top > 0) yr[1] = top * 1.05;
   const ax = new Axes(svg, { x: 64, y: 34, w: 557, h: 296 }, [-limit * 1.05, limit * 1.05], yr, {
-    xlabel: "x", ylabel: "f(x)", title: `lr = ${fmt(s.lr)}, ${nSteps(s.steps)} from x = ${fmt(s.x0)}` });
-  ax.line(grid, curve, { color: "#d3d3d3", width: 2 });
+    xlabel: "x",
+    ylabel: "f(x)",
+    title: fill(spec.shared.title, { lr: fmt(s.lr), steps: nSteps(s.steps), x0: fmt(s.x0) }),
+  });
+  ax.line(grid, curve, { color: colors.curve, width: 2 });
   const ys = shown.map((x) => power32(c, x));
-  ax.line(shown, ys, { color: COLORS.C1, width: 1 });
-  shown.forEach((x, i) => ax.mark(x, ys[i], "o", COLORS.C1, 4));
-  ax.mark(shown[0], ys[0], "s", COLORS.C3, 4.5);
+  ax.line(shown, ys, { color: colors.C1, width: 1 });
+  for (const [i, x] of shown.entries()) ax.mark(x, ys[i], "o", colors.C1, 4);
+  ax.mark(shown[0], ys[0], "s", colors.C3, 4.5);
   const n = shown.length - 1;
-  ax.mark(shown[n], ys[n], diverged ? "x" : "*", diverged ? RED : COLORS.C2, 6);
-  ax.legend([["f", "line", "#d3d3d3"], ["steps", "o", COLORS.C1], ["start", "s", COLORS.C3],
-    diverged ? [`step ${n}: flying off`, "x", RED] : [`after ${n} steps`, "*", COLORS.C2]], "center");
+  ax.mark(shown[n], ys[n], diverged ? "x" : "*", diverged ? colors.bad : colors.C2, 6);
+  ax.legend(
+    [
+      ["f", "line", colors.curve],
+      ["steps", "o", colors.C1],
+      ["start", "s", colors.C3],
+      diverged ? [`step ${n}: flying off`, "x", colors.bad] : [`after ${n} steps`, "*", colors.C2],
+    ],
+    "center",
+  );
 }
 
-function lossAxes(svg, box, losses, title, ylabel) {
+function lossAxes(svg, box, losses, title, ylabel, color) {
   const steps = losses.map((_, i) => i);
-  const ax = new Axes(svg, box, [-0.5, Math.max(1, losses.length - 1) + 0.5], range(losses, 0.05, true),
-    { ylog: true, xlabel: "step", ylabel, title });
-  if (losses.length) ax.line(steps, losses, { color: COLORS.C0 });
+  const ax = new Axes(svg, box, [-0.5, Math.max(1, losses.length - 1) + 0.5], range(losses, 0.05, true), {
+    ylog: true,
+    xlabel: "step",
+    ylabel,
+    title,
+  });
+  if (losses.length) ax.line(steps, losses, { color });
   return ax;
 }
 
 function drawCoaster(root, spec, s, run, finite) {
-  const svg = figure(root, 900, 340);
+  const { size, colors, clamp, titles } = spec.shared;
+  const svg = figure(root, size);
   const p = run.history[run.history.length - 1];
-  const preds = spec.x.map((t) => Math.min(1e4, Math.max(-1e4, f32(f32(f32(p[0] * f32(t * t)) + f32(p[1] * t)) + p[2]))));
+  const preds = spec.x.map((t) =>
+    Math.min(clamp, Math.max(-clamp, f32(f32(f32(p[0] * f32(t * t)) + f32(p[1] * t)) + p[2]))),
+  );
   const left = new Axes(svg, { x: 64, y: 30, w: 370, h: 254 }, range(spec.x), range(spec.y.concat(preds)), {
-    xlabel: "time", ylabel: "speed", title: `after ${nSteps(run.steps)} at lr = ${fmt(s.lr)}` });
-  spec.x.forEach((t, i) => left.mark(t, spec.y[i], "o", COLORS.C0, 5));
-  left.line(spec.x, preds, { color: RED, width: 2 });
-  left.legend([["data", "o", COLORS.C0], ["model", "line", RED]], "center");
-  lossAxes(svg, { x: 520, y: 30, w: 365, h: 254 }, finite, "loss (MSE), log scale", "loss");
+    xlabel: "time",
+    ylabel: "speed",
+    title: fill(titles[0], { steps: nSteps(run.steps), lr: fmt(s.lr) }),
+  });
+  for (const [i, t] of spec.x.entries()) left.mark(t, spec.y[i], "o", colors.C0, 5);
+  left.line(spec.x, preds, { color: colors.bad, width: 2 });
+  left.legend(
+    [
+      ["data", "o", colors.C0],
+      ["model", "line", colors.bad],
+    ],
+    "center",
+  );
+  lossAxes(svg, { x: 520, y: 30, w: 365, h: 254 }, finite, titles[1], "loss", colors.C0);
 }
 
-function drawScaling(root, s, finite, cs) {
-  const svg = figure(root, 900, 340);
-  lossAxes(svg, { x: 64, y: 30, w: 370, h: 254 }, finite, `SSE, input / ${fmt(s.scale)}, lr = ${fmt(s.lr)}`, "SSE");
+function drawScaling(root, spec, s, finite, cs) {
+  const { size, colors, titles } = spec.shared;
+  const svg = figure(root, size);
+  const title = fill(titles[0], { scale: fmt(s.scale), lr: fmt(s.lr) });
+  lossAxes(svg, { x: 64, y: 30, w: 370, h: 254 }, finite, title, "SSE", colors.C0);
   const steps = cs.map((_, i) => i);
-  const right = new Axes(svg, { x: 520, y: 30, w: 365, h: 254 }, [-0.5, cs.length - 0.5], range(cs.concat([0])),
-    { xlabel: "step", ylabel: "c", title: "c at each step (target 0)" });
-  right.line([-1, cs.length], [0, 0], { color: COLORS.gray, width: 0.8, dash: "4 3" });
-  right.line(steps, cs, { color: COLORS.C2 });
+  const right = new Axes(svg, { x: 520, y: 30, w: 365, h: 254 }, [-0.5, cs.length - 0.5], range(cs.concat([0])), {
+    xlabel: "step",
+    ylabel: "c",
+    title: titles[1],
+  });
+  right.line([-1, cs.length], [0, 0], { color: "#999999", width: 0.8, dash: "4 3" });
+  right.line(steps, cs, { color: colors.C2 });
 }
 
 function drawSurface(root, spec, s, path, losses, diverged) {
-  const svg = figure(root, 950, 400);
+  const said = spec.shared;
+  const colors = said.colors;
+  const svg = figure(root, said.size);
   const [xlim, ylim] = [spec.xlim, spec.ylim];
-  const what = s.method === "momentum" ? `momentum β = ${fmt(s.beta)}` : { gd: "gradient descent", adam: "Adam" }[s.method];
+  const what = s.method === "momentum" ? fill(said.momentum_title, { beta: fmt(s.beta) }) : said.methods[s.method];
   const left = new Axes(svg, { x: 66, y: 30, w: 470, h: 318 }, xlim, ylim, {
-    xlabel: spec.names[0], ylabel: spec.names[1], title: `${what}, lr = ${fmt(s.lr)}, ${nSteps(s.steps)}` });
-  for (const level of spec.levels) {  // the contour of a bowl is an ellipse around its minimum
+    xlabel: spec.names[0],
+    ylabel: spec.names[1],
+    title: fill(said.titles[0], { what, lr: fmt(s.lr), steps: nSteps(s.steps) }),
+  });
+  for (const level of spec.levels) {
+    // the contour of a bowl is an ellipse around its minimum
     const pts = Array.from({ length: 121 }, (_, i) => {
       const a = (2 * Math.PI * i) / 120;
       const r = spec.axes.map((lam) => Math.sqrt((2 * (level - spec.lowest)) / lam));
       const [u, w] = [r[0] * Math.cos(a), r[1] * Math.sin(a)];
-      return [spec.minimum[0] + u * spec.vectors[0][0] + w * spec.vectors[0][1],
-        spec.minimum[1] + u * spec.vectors[1][0] + w * spec.vectors[1][1]];
+      return [
+        spec.minimum[0] + u * spec.vectors[0][0] + w * spec.vectors[0][1],
+        spec.minimum[1] + u * spec.vectors[1][0] + w * spec.vectors[1][1],
+      ];
     });
-    left.line(pts.map((q) => q[0]), pts.map((q) => q[1]), { color: "#999", width: 0.7 });
+    left.line(
+      pts.map((q) => q[0]),
+      pts.map((q) => q[1]),
+      { color: "#999", width: 0.7 },
+    );
   }
   left.mark(spec.minimum[0], spec.minimum[1], "+", "#000", 6);
-  const near = (q) => Math.abs(q[0] - (xlim[0] + xlim[1]) / 2) <= 2 * (xlim[1] - xlim[0]) &&
-    Math.abs(q[1] - (ylim[0] + ylim[1]) / 2) <= 2 * (ylim[1] - ylim[0]);
+  const spans = said.window_spans; // the path is drawn while this many of the window's widths from its centre
+  const near = (q) =>
+    Math.abs(q[0] - (xlim[0] + xlim[1]) / 2) <= spans * (xlim[1] - xlim[0]) &&
+    Math.abs(q[1] - (ylim[0] + ylim[1]) / 2) <= spans * (ylim[1] - ylim[0]);
   const shown = path.filter(near);
   const drawn = shown.length ? shown : path.slice(0, 1);
-  left.line(drawn.map((q) => q[0]), drawn.map((q) => q[1]), { color: COLORS.C1, width: drawn.length > 300 ? 0.8 : 1.5 });
-  left.mark(drawn[0][0], drawn[0][1], "s", COLORS.C1, 4.5);
+  left.line(
+    drawn.map((q) => q[0]),
+    drawn.map((q) => q[1]),
+    { color: colors.C1, width: drawn.length > 300 ? 0.8 : 1.5 },
+  );
+  left.mark(drawn[0][0], drawn[0][1], "s", colors.C1, 4.5);
   const end = drawn[drawn.length - 1];
-  left.mark(end[0], end[1], diverged ? "x" : "*", diverged ? RED : COLORS.C1, 6);
-  left.legend([["lowest point", "+", "#000"], [what, "line", COLORS.C1]]);
-  const floor = 1e-9 * Math.max(Math.abs(spec.lowest), 1);
-  const excess = losses.filter(Number.isFinite).map((l) => Math.min(1e30, Math.max(floor, l - spec.lowest)));
-  lossAxes(svg, { x: 630, y: 30, w: 305, h: 318 }, excess, "loss above the lowest possible, log scale",
-    "loss above the lowest");
+  left.mark(end[0], end[1], diverged ? "x" : "*", diverged ? colors.bad : colors.C1, 6);
+  left.legend([
+    ["lowest point", "+", "#000"],
+    [what, "line", colors.C1],
+  ]);
+  const floor = said.excess_floor * Math.max(Math.abs(spec.lowest), 1);
+  const excess = losses.filter(Number.isFinite).map((l) => Math.min(said.loss_cap, Math.max(floor, l - spec.lowest)));
+  lossAxes(svg, { x: 630, y: 30, w: 305, h: 318 }, excess, said.titles[1], said.loss_label, colors.C0);
 }
 
 // ---------- the controls ----------
@@ -512,7 +647,7 @@ const CSS = `
   background: #f4f4f4; border-radius: 3px; cursor: pointer; }
 .sgd-explorer .buttons button[aria-pressed=true] { background: #1f77b4; color: white; border-color: #1f77b4; }
 .sgd-explorer .status { margin: 6px 0 2px; min-height: 1.35em; }
-.sgd-explorer .status.bad { color: ${RED}; }
+.sgd-explorer .status.bad { color: var(--sgd-bad); }
 .sgd-explorer svg text { font-size: 12px; fill: #222; }
 .sgd-explorer svg text.tick { font-size: 11px; }
 .sgd-explorer svg text.title { font-size: 13px; }
@@ -535,7 +670,7 @@ function controlRow(parent, name, ctl, value, onChange) {
       b.dataset.value = v;
       b.setAttribute("aria-pressed", String(v === value));
       b.addEventListener("click", () => {
-        buttons.forEach((o) => o.setAttribute("aria-pressed", String(o === b)));
+        for (const o of buttons) o.setAttribute("aria-pressed", String(o === b));
         onChange(name, v);
       });
       box.appendChild(b);
@@ -569,11 +704,13 @@ function controlRow(parent, name, ctl, value, onChange) {
 // Draw an explorer into `el` and keep it answering its controls. `model` is anywidget's (get, set, save_changes)
 // or, on a static page, a stand-in that keeps the values here.
 function mount(el, model) {
-  const kind = model.get("kind"), spec = model.get("spec");
+  const kind = model.get("kind"),
+    spec = model.get("spec");
   let values = { ...model.get("values") };
   el.replaceChildren();
   const root = document.createElement("div");
   root.className = "sgd-explorer";
+  root.style.setProperty("--sgd-bad", spec.shared.colors.bad); // the red of a bad status, explorers.json's
   // The arrow keys and Space move the controls: neither JupyterLab's shortcuts nor its notebook (which would take
   // the key to move between cells) may have them.
   root.setAttribute("data-lm-suppress-shortcuts", "true");
@@ -618,10 +755,17 @@ function render({ model, el }) {
   mount(el, model);
 }
 
-// A static page: the same explorer, with the settings kept in the page.
-export function mountStatic(el, kind, spec, values) {
-  const state = { kind, spec, values };
-  return mount(el, { get: (k) => state[k], set: (k, v) => { state[k] = v; }, save_changes: () => {} });
+// A static page: the same explorer, with the settings kept in the page. `el` holds the explorer's data as
+// sgd_helpers/_wire.py writes them, in a <script type="application/json" data-sgd-explorer> element.
+export function mountStatic(el) {
+  const state = JSON.parse(el.querySelector("script[data-sgd-explorer]").textContent);
+  return mount(el, {
+    get: (k) => state[k],
+    set: (k, v) => {
+      state[k] = v;
+    },
+    save_changes: () => {},
+  });
 }
 
 export default { render };

@@ -8,8 +8,8 @@ from collections.abc import Callable, Mapping
 import torch
 from torch import Tensor
 
-from ._checks import as_float_tensor, call_learner, check_finite, check_function, number
-from .training import _Ticker
+from ._checks import as_float_tensor, call_learner, check_finite, check_function, check_not_empty, number, warn
+from ._progress import Ticker
 
 __all__ = ["finite_difference", "grad_fn_tree"]
 
@@ -26,23 +26,25 @@ def finite_difference(f: Callable[[Tensor], Tensor], x: Tensor, eps: float = 1e-
     tensor([6., 8.])
     """
     check_function(f, "f", "lambda x: (x**2).sum()")
-    x = check_finite(as_float_tensor(x, "x"), "x")
+    x = check_not_empty(check_finite(as_float_tensor(x, "x"), "x"), "x",
+                        "there is no gradient to estimate (pass a tensor of at least one number)")
     eps = number(eps, "eps")
     base = x.detach().to(torch.float64)
+    size = max(1.0, float(base.abs().max()))
     # Below about 1e-10 of x's size, float64 rounding swamps the difference (at 1e-20 it is exactly zero).
-    if not eps >= 1e-10 * max(1.0, float(base.abs().max())):
+    if not eps >= 1e-10 * size:
         raise ValueError(f"eps must be positive and at least 1e-10 times x's size, got {eps!r}: smaller nudges drown "
                          "in rounding (1e-4 is a good start)")
+    if eps > size:
+        warn(f"finite_difference: eps={eps:g} is larger than x itself (up to {size:g}), so the estimate is the "
+             "average slope over a wide stretch, not the slope at x: use a small eps, such as 1e-4")
     flat = base.reshape(-1)
     grad = torch.empty_like(flat)
 
     def value(v: Tensor) -> float:
-        out = call_learner(f, "f", v.reshape(base.shape))
-        if not isinstance(out, Tensor) or out.numel() != 1:
-            raise ValueError("f must return a single number (a scalar tensor); add .sum() or .mean()")
-        return out.item()
+        return _one_number(call_learner(f, "f", v.reshape(base.shape)))
 
-    tick, began = _Ticker("finite_difference", flat.numel()), time.monotonic()
+    tick, began = Ticker("finite_difference", flat.numel()), time.monotonic()
     for i in range(flat.numel()):
         up, down = flat.clone(), flat.clone()
         up[i] += eps
@@ -55,6 +57,20 @@ def finite_difference(f: Callable[[Tensor], Tensor], x: Tensor, eps: float = 1e-
     return grad.reshape(x.shape).to(x.dtype)
 
 
+def _one_number(out) -> float:
+    """f's value as a float: a tensor of one number, or a Python float; whole numbers have no slope to measure."""
+    whole = isinstance(out, bool | int) or (isinstance(out, Tensor) and not out.is_floating_point())
+    if whole:
+        raise TypeError(f"f returned whole numbers ({out.dtype if isinstance(out, Tensor) else type(out).__name__}), "
+                        "which are flat between jumps, so a finite difference measures the jumps, not a slope: "
+                        "compute f in floating point")
+    if isinstance(out, float):
+        return out
+    if not isinstance(out, Tensor) or out.numel() != 1:
+        raise ValueError("f must return a single number (a scalar tensor); add .sum() or .mean()")
+    return out.item()
+
+
 TIME_LIMIT = 600.0  # seconds: longer than a learner waits for a check
 
 
@@ -64,6 +80,9 @@ def _refuse_if_slow(estimate: float) -> None:
         raise RuntimeError(f"finite_difference would take about {estimate / 60:,.0f} minutes here (two calls of f "
                            "per element of x); check the gradient on a small x (a few elements), where the same "
                            "autograd rules apply")
+
+
+MAX_DEPTH = 200  # levels of the tree: past this its lines are wider than anyone reads
 
 
 def grad_fn_tree(out: Tensor, names: Mapping[str, Tensor] | None = None) -> str:
@@ -80,6 +99,9 @@ def grad_fn_tree(out: Tensor, names: Mapping[str, Tensor] | None = None) -> str:
     """
     if not isinstance(out, Tensor):
         raise TypeError(f"out must be a tensor, got {type(out).__name__}")
+    if names is not None and not (isinstance(names, Mapping) and all(isinstance(v, Tensor) for v in names.values())):
+        raise TypeError(f"names must be a dict from each name to its tensor, like {{'params': params}}, got "
+                        f"{type(names).__name__} {names!r:.40}")
     if out.grad_fn is None:
         raise ValueError(
             "out has no grad_fn: it was not computed from a tensor with requires_grad=True "
@@ -97,6 +119,10 @@ def grad_fn_tree(out: Tensor, names: Mapping[str, Tensor] | None = None) -> str:
         return name
 
     def walk(node, prefix: str, branch: str) -> None:
+        if len(prefix) > 3 * MAX_DEPTH:  # each level indents the next by three characters
+            raise ValueError(f"out was made by more than {MAX_DEPTH} operations in a row, too deep to draw as a tree "
+                             "(each level indents the next): draw the tree of a shorter computation, such as one "
+                             "step's loss")
         shared = id(node) in seen and getattr(node, "variable", None) is None
         lines.append(prefix + branch + label(node) + ("  (shared, above)" if shared else ""))
         if shared:

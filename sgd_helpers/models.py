@@ -6,6 +6,8 @@ the numbers being searched for stay apart. Each keeps autograd intact: call `.ba
 
 from __future__ import annotations
 
+import math
+
 import torch
 from torch import Tensor
 
@@ -31,6 +33,8 @@ def quadratic(t: Tensor, params: Tensor) -> Tensor:
     """
     t, params = _inputs(t, params, "quadratic (a, b, c)", 3)
     a, b, c = params
+    # explorer.js (fitQuadratic, drawCoaster) repeats this float32 sum in this order; change both, or the explorer's
+    # paths stop matching PyTorch's (tests/test_explorers_js.py)
     return a * (t**2) + (b * t) + c
 
 
@@ -51,7 +55,17 @@ def poly_features(t: Tensor, degree: int) -> Tensor:
     degree = count(degree, "degree", least=0)
     check_memory(t.element_size() * t.numel() * (degree + 1), f"{t.numel():,} × {degree + 1:,} features",
                  "use a lower degree or fewer points")
+    _check_no_overflow(t, degree)
     return _powers(t, degree)
+
+
+def _check_no_overflow(t: Tensor, degree: int) -> None:
+    """t**degree must fit in t's dtype: past it the features are infinite and every fit built on them is NaN."""
+    biggest, largest = float(t.detach().abs().max()) if t.numel() else 0.0, torch.finfo(t.dtype).max
+    if math.isfinite(biggest) and biggest > 1 and degree * math.log10(biggest) > math.log10(largest):
+        raise ValueError(f"t**{degree} overflows {t.dtype}: the largest |t| is {biggest:.4g}, and {biggest:.4g}**"
+                         f"{degree} is about 1e{degree * math.log10(biggest):.0f}, past {largest:.2g}; use a lower "
+                         f"degree, rescale t (say t / {biggest:.4g}), or compute in float64 (t.double())")
 
 
 def polynomial(t: Tensor, params: Tensor) -> Tensor:
@@ -78,7 +92,11 @@ def mse(preds: Tensor, targets: Tensor) -> Tensor:
     >>> mse(torch.tensor([1.0, 3.0]), torch.tensor([0.0, 0.0]))
     tensor(5.)
     """
-    return (_errors(preds, targets) ** 2).mean()
+    errors = _errors(preds, targets)
+    if errors.numel() == 0:
+        raise ValueError("preds and targets are empty: the mean of no errors is not a number (NaN); pass at least "
+                         "one point")
+    return (errors**2).mean()
 
 
 def sse(preds: Tensor, targets: Tensor) -> Tensor:

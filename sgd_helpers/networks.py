@@ -109,6 +109,40 @@ def train_copies(model: Model, p: Sequence[Tensor], lr: float | Sequence[float] 
     return [t.detach() for t in p], torch.stack(record)
 
 
+def largest_curvature(model: Model, p: Sequence[Tensor], x: Tensor, y: Tensor, iterations: int = 40,
+                      v: list[Tensor] | None = None) -> tuple[Tensor, list[Tensor]]:
+    """Each copy's largest Hessian eigenvalue *in size* (λ_max where no negative one is larger) of its cross-entropy
+    on all of `x`, by power iteration on Hessian-vector products (notebook 09 writes the one-model version).
+
+    Copies do not interact, so one Hessian-vector product of the summed loss gives every copy its own `H · v`; only
+    lengths and dot products are taken copy by copy. Pass the returned direction back as `v` to continue the
+    iteration from it (a few iterations then suffice while the weights change slowly).
+
+    >>> curvature, _ = largest_curvature(network, [t.double() for t in start([0, 1])], torch.rand(20, 64),
+    ...                                  torch.arange(20) % 10)
+    >>> tuple(curvature.shape), bool((curvature > 0).all())
+    ((2,), True)
+    """
+    p = [t.detach().requires_grad_() for t in p]
+    grads = torch.autograd.grad(copies_loss(model, p, x, y).sum(), p, create_graph=True)
+    if v is None:
+        gen = torch.Generator().manual_seed(0)
+        v = [torch.randn(t.shape, generator=gen, dtype=t.dtype) for t in p]
+    copies = p[0].shape[0]
+
+    def per_copy(parts) -> Tensor:  # one number per copy: the sum over all of that copy's parameters
+        return sum(part.reshape(copies, -1).sum(1) for part in parts)
+
+    curvature = torch.zeros(copies, dtype=p[0].dtype)
+    for _ in range(iterations):
+        length = per_copy(u * u for u in v).sqrt()
+        v = [u / length.reshape(-1, *[1] * (u.ndim - 1)) for u in v]
+        hv = torch.autograd.grad(grads, p, v, retain_graph=True)
+        curvature = per_copy(a * b for a, b in zip(v, hv, strict=True))
+        v = [h.detach() for h in hv]
+    return curvature.detach(), v
+
+
 def measure(model: Model, p: Sequence[Tensor], x: Tensor, y: Tensor) -> tuple[Tensor, Tensor]:
     """Loss and accuracy of every copy on the images `x` with labels `y`.
 

@@ -6,13 +6,13 @@ the loop has been taught.
 
 from __future__ import annotations
 
+import collections
 import inspect
 import math
-import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 from torch import Tensor
 
@@ -28,6 +28,8 @@ from ._checks import (
     count,
     number,
 )
+from ._progress import Ticker
+from ._spec import SPEC
 from .models import mse
 
 __all__ = ["sgd_step", "descent_path", "diverging", "first_within", "fit", "FitResult", "Progress"]
@@ -61,26 +63,6 @@ def sgd_step(params: Tensor, lr: float | Tensor) -> None:
     params.grad = None
 
 
-class _Ticker:
-    """Silent for the first seconds of a long loop, then one line on stderr, rewritten at most once a second."""
-
-    def __init__(self, what: str, total: int, quiet_for: float = 5.0):
-        self.what, self.total, self.start = what, total, time.monotonic()
-        self.next, self.shown = self.start + quiet_for, False
-
-    def __call__(self, done: int) -> None:
-        now = time.monotonic()
-        if now >= self.next:
-            left = (now - self.start) / max(done, 1) * (self.total - done)
-            sys.stderr.write(f"\r{self.what}: step {done:,} of {self.total:,} ({done / self.total:.0%}), "
-                             f"about {left:,.0f} s left ")
-            self.next, self.shown = now + 1.0, True
-
-    def close(self) -> None:
-        if self.shown:
-            sys.stderr.write("\n")
-
-
 def descent_path(
     f: Callable[[Tensor], Tensor] | None, x0: float | Tensor, lr: float, steps: int, method: str = "gd",
     beta: float | None = None, beta2: float | None = None, grad: Callable[[Tensor], Tensor] | None = None,
@@ -103,7 +85,7 @@ def descent_path(
     check_memory(4 * x.numel() * (steps + 1), f"a path of {steps + 1:,} positions of {x.numel():,} numbers",
                  "take fewer steps")
     v, m = torch.zeros_like(x), torch.zeros_like(x)
-    path, tick = [x.clone()], _Ticker("descent_path", steps)
+    path, tick = [x.clone()], Ticker("descent_path", steps)
     for t in range(1, steps + 1):
         g = _gradient(f, grad, x)
         if method == "gd":
@@ -115,6 +97,7 @@ def descent_path(
             m, v = beta * m + (1 - beta) * g, beta2 * v + (1 - beta2) * g * g
             x = x - lr / (1 - beta**t) * m / ((v / (1 - beta2**t)).sqrt() + 1e-8)
         if not bool(torch.isfinite(x).all()):
+            _blame_a_nan_gradient(f, grad, path[-1], g)
             break
         path.append(x.clone())
         tick(t)
@@ -157,6 +140,23 @@ def _gradient(f: Callable | None, grad: Callable | None, x: Tensor) -> Tensor:
         raise ValueError(f"{what} must have x's shape {tuple(x.shape)}, got "
                          f"{tuple(g.shape) if isinstance(g, Tensor) else type(g).__name__}")
     return g
+
+
+def _blame_a_nan_gradient(f: Callable | None, grad: Callable | None, x: Tensor, g: Tensor) -> None:
+    """Where a path ends: a gradient that is NaN though nothing overflowed (x, the gradient and f(x), NaNs aside, all
+    well inside the float range, so no inf - inf as in a diverging run) is the function's own doing, and is named."""
+    if not bool(g.isnan().any()):
+        return
+    root, value = torch.finfo(x.dtype).max ** 0.5, [] if grad is not None else [call_learner(f, "f", x).detach()]
+    if all(bool((v[~v.isnan()].abs() <= root).all()) for v in [x, g, *value]):
+        raise ValueError(f"{'grad(x)' if grad is not None else 'the gradient of f'} is NaN at x = {_short(x)}, where "
+                         "nothing overflowed, so descent cannot go on from there: check it at that point (a square "
+                         "root or a log of a negative number?)")
+
+
+def _short(x: Tensor) -> str:
+    return f"{float(x):.4g}" if x.numel() == 1 else f"[{', '.join(f'{v:.4g}' for v in x.reshape(-1)[:4].tolist())}" \
+        + (", ...]" if x.numel() > 4 else "]")
 
 
 def diverging(losses: torch.Tensor) -> bool:
@@ -238,104 +238,67 @@ class FitResult:
                 f"stop_reason={self.stop_reason!r})")
 
 
-def _optimizer(optimizer, params: Tensor, lr, settings: dict):
-    if optimizer is None:
-        if settings:
-            raise TypeError(f"fit() got {', '.join(sorted(settings))}: not one of fit's arguments, and not an "
-                            "optimizer setting unless you also pass optimizer= (for example torch.optim.SGD)")
-        return None
-    if isinstance(lr, Tensor):
-        raise ValueError("per-parameter learning rates (a tensor lr) work with the plain step only")
-    known = set(inspect.signature(optimizer).parameters) - {"params", "lr"}
-    unknown = sorted(set(settings) - known)
-    if unknown:
-        raise TypeError(f"{optimizer.__name__} has no setting {unknown[0]!r}; its settings are {sorted(known)}")
-    return optimizer([params], lr=lr, **settings)
-
-
-def fit(
-    model: Callable[[Tensor, Tensor], Tensor],
-    params: Tensor,
-    x: Tensor,
-    y: Tensor,
-    lr: float | Tensor,
-    steps: int = 1000,
-    loss: Callable[[Tensor, Tensor], Tensor] = mse,
-    optimizer: type[torch.optim.Optimizer] | None = None,
-    stop_when: Callable[[Progress], bool] | None = None,
-    val: tuple[Tensor, Tensor] | None = None,
-    keep_history: bool = True,
-    **optimizer_settings,
-) -> FitResult:
+def fit(model: Callable[[Tensor, Tensor], Tensor], params: Tensor, x: Tensor, y: Tensor, lr: float | Tensor,
+        steps: int = 1000, loss: Callable[[Tensor, Tensor], Tensor] = mse,
+        optimizer: type[torch.optim.Optimizer] | None = None, stop_when: Callable[[Progress], bool] | None = None,
+        val: tuple[Tensor, Tensor] | None = None, keep_history: bool = True, **optimizer_settings) -> FitResult:
     """Fit `model(x, params)` to `y` by gradient descent and record every step.
 
-    The starting `params` are copied, never changed. Each step computes the loss, its gradient and one update: the
-    plain step `params -= lr * grad` (`lr` may be a tensor of per-parameter rates), or `optimizer(params, lr=lr,
-    **optimizer_settings)` from `torch.optim`. It stops at the first of:
+    The starting `params` are copied, never changed; `x` and `y` are data (no gradient flows to them). Each step
+    computes the loss, its gradient and one update: `params -= lr * grad` (`lr` may be a tensor of per-parameter
+    rates), or that of `optimizer(params, lr=lr, **optimizer_settings)`, a class from `torch.optim`. It stops at:
 
     - `'steps'`: `steps` updates were made;
     - `'stop_when'`: `stop_when(progress)` returned True after an update (`progress` is a `Progress`);
     - `'diverged'`: the loss became NaN or infinite, grew a hundred-million-fold, or ended above its start and
       still growing; the message suggests a smaller learning rate;
-    - `'overflow'`: the very first loss was already infinite (the start, or the data, is too large for float32).
+    - `'overflow'`: the very first loss was already infinite (the start, or the data, is too large for float32);
+    - `'interrupted'`: Ctrl-C during the run (after a few seconds it shows its progress on stderr): what it did is kept.
 
     `losses[i]` and `history[i]` are the loss and the parameters after `i` updates (`keep_history=False` keeps
-    only the start and the end, for a model too large to copy at every step); `val=(x_val, y_val)` records the
-    loss on that data too. A run that goes on for more than a few seconds reports its progress on stderr.
+    only the start and the end); `val=(x_val, y_val)` records the loss on that data too.
 
     >>> x = torch.arange(4.0); y = 2 * x + 1
     >>> r = fit(lambda x, p: p[0] * x + p[1], torch.zeros(2), x, y, lr=0.05, steps=2000)
     >>> r.params.round(decimals=3), r.stop_reason
     (tensor([2., 1.]), 'steps')
     """
-    x, y, p, lr, steps, xv, yv = _fit_inputs(model, params, x, y, lr, steps, loss, stop_when, val)
-    check_memory(4 * p.numel() * (steps + 1) if keep_history else 0,
-                 f"keeping the parameters after every step ({steps + 1:,} copies of {p.numel():,} numbers)",
-                 "pass keep_history=False to keep only the start and the end, or take fewer steps")
-    opt = _optimizer(optimizer, p, lr, optimizer_settings)
-    history, losses, val_losses = [p.detach().clone()], [], [] if val is not None else None
-    best_val, tick = 0, _Ticker("fit", steps)
-    for i in range(steps + 1):
-        value = _loss(model, loss, x, p, y)
-        losses.append(value.item())
-        reason, message = _blew_up(losses, i, p)
-        if reason != "steps":
-            break
-        if val is not None:
-            with torch.no_grad():
-                val_losses.append(loss(model(xv, p), yv).item())
-            best_val = i if val_losses[-1] < val_losses[best_val] else best_val
-        if i == steps:
-            reason, message = _at_the_end(losses, steps)
-            break
-        value.backward()
-        if stop_when is not None and i > 0 and call_learner(stop_when, "stop_when", Progress(
-                i, history[-1], losses, float(p.grad.norm()), val_losses, best_val if val is not None else None)):
-            reason, message = "stop_when", f"stop_when returned True after step {i}"
-            break
-        _update(p, lr, opt)
-        if not keep_history and len(history) == 2:
-            history.pop()
-        history.append(p.detach().clone())
-        tick(i + 1)
-    tick.close()
-    return FitResult(
-        params=history[-1],
-        losses=torch.tensor(losses),
-        history=torch.stack(history),
-        stop_reason=reason,
-        message=message,
-        val_losses=torch.tensor(val_losses) if val is not None else None,
-    )
+    x, y, p, lr, steps, val, opt = _fit_inputs(model, params, x, y, lr, steps, loss, optimizer, stop_when, val,
+                                               keep_history, optimizer_settings)
+    run, tick = _Run(p, keep_history, val), Ticker("fit", steps)
+    try:
+        for i in range(steps + 1):
+            value = _loss(model, loss, x, p, y)
+            run.losses.append(value.item())
+            reason, message = _blew_up(run.losses, i, p)
+            if reason != "steps":
+                break
+            run.validate(model, loss, p, i)
+            if i == steps:
+                reason, message = _at_the_end(run.losses, steps)
+                break
+            value.backward()
+            if stop_when is not None and i > 0 and run.asks_to_stop(stop_when, i, p):
+                reason, message = "stop_when", f"stop_when returned True after step {i}"
+                break
+            _update(p, lr, opt)
+            run.keep(i + 1, p)
+            tick(i + 1)
+    except KeyboardInterrupt:
+        reason, message = run.interrupted(steps, tick)
+    finally:
+        tick.close()
+    return run.result(reason, message)
 
 
-def _fit_inputs(model, params, x, y, lr, steps, loss, stop_when, val) -> tuple:
-    """Check everything `fit` is given, once; return the data, a fresh copy of the parameters and the settings."""
+def _fit_inputs(model, params, x, y, lr, steps, loss, optimizer, stop_when, val, keep_history, settings) -> tuple:
+    """Check everything `fit` is given, once; return the data (detached), a fresh copy of the parameters, the
+    settings, the validation pair (or None) and the optimizer (or None)."""
     check_function(model, "model", "quadratic (called as model(x, params))")
     check_function(loss, "loss", "mse (called as loss(preds, y))")
     if stop_when is not None:
         check_function(stop_when, "stop_when", "lambda progress: progress.losses[-1] < 1.0")
-    x, y = (check_finite(as_float_tensor(v, n), n) for v, n in ((x, "x"), (y, "y")))
+    x, y = (check_finite(as_float_tensor(v, n), n).detach() for v, n in ((x, "x"), (y, "y")))
     if x.numel() == 0 or y.numel() == 0:
         raise ValueError(f"{'x' if x.numel() == 0 else 'y'} is empty: fit needs at least one data point")
     if x.shape[:1] != y.shape[:1]:
@@ -345,16 +308,143 @@ def _fit_inputs(model, params, x, y, lr, steps, loss, stop_when, val) -> tuple:
     lr, steps = check_lr(lr), count(steps, "steps")
     if isinstance(lr, Tensor):
         check_same_shape(lr, p, "lr", "params")
-    xv = yv = None
-    if val is not None:
-        if not isinstance(val, tuple | list) or len(val) != 2:
-            raise TypeError(f"val must be a pair (x_val, y_val), got {type(val).__name__}"
-                            f"{f' of length {len(val)}' if isinstance(val, tuple | list) else ''}")
-        xv, yv = (check_finite(as_float_tensor(v, n), n) for v, n in zip(val, ("x_val", "y_val"), strict=True))
-        if xv.shape[:1] != yv.shape[:1] or xv.shape[1:] != x.shape[1:]:
-            raise ValueError(f"x_val {tuple(xv.shape)} and y_val {tuple(yv.shape)} must pair up, and x_val's rows "
-                             f"must be shaped like x's {tuple(x.shape[1:])}")
-    return x, y, p, lr, steps, xv, yv
+    check_memory(4 * p.numel() * (steps + 1) if keep_history else 0,
+                 f"keeping the parameters after every step ({steps + 1:,} copies of {p.numel():,} numbers)",
+                 "pass keep_history=False to keep only the start and the end, or take fewer steps")
+    val = None if val is None else _val_inputs(val, x)
+    return x, y, p, lr, steps, val, _optimizer(optimizer, p, lr, settings)
+
+
+def _val_inputs(val, x: Tensor) -> tuple[Tensor, Tensor]:
+    if not isinstance(val, tuple | list) or len(val) != 2:
+        raise TypeError(f"val must be a pair (x_val, y_val), got {type(val).__name__}"
+                        f"{f' of length {len(val)}' if isinstance(val, tuple | list) else ''}")
+    xv, yv = (check_finite(as_float_tensor(v, n), n).detach() for v, n in zip(val, ("x_val", "y_val"), strict=True))
+    if xv.shape[:1] != yv.shape[:1] or xv.shape[1:] != x.shape[1:]:
+        raise ValueError(f"x_val {tuple(xv.shape)} and y_val {tuple(yv.shape)} must pair up, and x_val's rows "
+                         f"must be shaped like x's {tuple(x.shape[1:])}")
+    return xv, yv
+
+
+def _optimizer(optimizer, params: Tensor, lr, settings: dict) -> torch.optim.Optimizer | None:
+    """`optimizer(params, lr=lr, **settings)`, the class and each setting checked first; None for the plain step."""
+    if optimizer is None:
+        if settings:
+            raise TypeError(f"fit() got {', '.join(sorted(settings))}: not one of fit's arguments, and not an "
+                            "optimizer setting unless you also pass optimizer= (for example torch.optim.SGD)")
+        return None
+    _check_optimizer_class(optimizer)
+    if isinstance(lr, Tensor):
+        raise ValueError("per-parameter learning rates (a tensor lr) work with the plain step only")
+    defaults = {k: v.default for k, v in inspect.signature(optimizer).parameters.items() if k not in ("params", "lr")}
+    unknown = sorted(set(settings) - set(defaults))
+    if unknown:
+        raise TypeError(f"{optimizer.__name__} has no setting {unknown[0]!r}; its settings are {sorted(defaults)}")
+    for name, value in settings.items():
+        _check_setting(optimizer.__name__, name, value, defaults[name])
+    try:
+        return optimizer([params], lr=lr, **settings)
+    except (TypeError, ValueError) as e:  # torch's own range checks ("Invalid momentum value: -1"), in one sentence
+        raise type(e)(f"{optimizer.__name__} refused its settings: {e}") from None
+
+
+def _check_optimizer_class(optimizer) -> None:
+    """A class from torch.optim that steps on a gradient alone: not its name, not one already made, no closure."""
+    if isinstance(optimizer, str):
+        names = {n.lower(): n for n in dir(torch.optim) if isinstance(getattr(torch.optim, n), type)}
+        like = names.get(optimizer.lower(), "Adam")
+        raise TypeError(f"optimizer must be a class from torch.optim, such as torch.optim.{like}, not the text "
+                        f"{optimizer!r}")
+    if isinstance(optimizer, torch.optim.Optimizer):
+        raise TypeError(f"optimizer must be the class torch.optim.{type(optimizer).__name__}, not one already made: "
+                        "fit makes its own, on its own copy of params (give its settings to fit, like momentum=0.9)")
+    if not (isinstance(optimizer, type) and issubclass(optimizer, torch.optim.Optimizer)):
+        raise TypeError(f"optimizer must be a class from torch.optim, such as torch.optim.SGD, got {optimizer!r:.60}")
+    closure = inspect.signature(optimizer.step).parameters.get("closure")
+    if closure is not None and closure.default is inspect.Parameter.empty:
+        raise ValueError(f"{optimizer.__name__} needs a closure that computes the loss again inside each step, "
+                         "and fit takes one plain step per gradient: use torch.optim.SGD or torch.optim.Adam, or "
+                         "write the loop by hand")
+
+
+def _check_setting(who: str, name: str, value, default) -> None:
+    """An optimizer setting of the kind its default is: a number, True or False, or a pair of numbers."""
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise TypeError(f"{who}'s {name} must be True or False, got {value!r}")
+    elif isinstance(default, int | float):
+        number(value, f"{who}'s {name}")
+    elif isinstance(default, tuple):
+        if not (isinstance(value, tuple | list) and len(value) == len(default)):
+            raise TypeError(f"{who}'s {name} must be {len(default)} numbers, like {default}, got {value!r}")
+        for i, v in enumerate(value):
+            number(v, f"{who}'s {name}[{i}]")
+
+
+class _Run:
+    """What `fit` has recorded so far: the losses, the validation losses, and the parameters after each update (or,
+    with `keep_history=False`, only the newest two), each kept with its step so that an interrupted step is dropped."""
+
+    def __init__(self, p: Tensor, keep_all: bool, val: tuple[Tensor, Tensor] | None):
+        self.start, self.keep_all, self.val = p.detach().clone(), keep_all, val
+        self.kept = collections.deque([(0, self.start)], maxlen=None if keep_all else 2)  # (step, parameters)
+        self.losses: list[float] = []
+        self.val_losses: list[float] | None = None if val is None else []
+        self.best_val = 0
+
+    def keep(self, step: int, p: Tensor) -> None:
+        self.kept.append((step, p.detach().clone()))  # one append: a Ctrl-C cannot land halfway through it
+
+    def validate(self, model, loss, p: Tensor, step: int) -> None:
+        if self.val is not None:
+            with torch.no_grad():
+                self.val_losses.append(loss(model(self.val[0], p), self.val[1]).item())
+            self.best_val = step if self.val_losses[-1] < self.val_losses[self.best_val] else self.best_val
+
+    def asks_to_stop(self, stop_when: Callable[[Progress], bool], step: int, p: Tensor) -> bool:
+        """Ask the learner's rule, and hold it to a True or False that leaves the run's record as it was."""
+        params, n, ends = self.kept[-1][1], len(self.losses), (self.losses[0], self.losses[-1])
+        answer = call_learner(stop_when, "stop_when", Progress(
+            step, params, self.losses, float(p.grad.norm()), self.val_losses,
+            self.best_val if self.val is not None else None))
+        if len(self.losses) != n or (self.losses[0], self.losses[-1]) != ends or not torch.equal(params, p.detach()):
+            raise ValueError("your stop_when changed progress.losses or progress.params, the run's own record: read "
+                             "them, or copy them first (list(progress.losses), progress.params.clone())")
+        return _true_or_false(answer)
+
+    def interrupted(self, steps: int, tick: Ticker) -> tuple[str, str]:
+        """Ctrl-C: what the run did is kept, and said; before its first loss there is nothing to keep, so it stops
+        as usual."""
+        if not self.losses:
+            raise KeyboardInterrupt from None
+        done = len(self.losses) - 1  # parameters kept after the last loss are dropped (see result)
+        message = (f"stopped by Ctrl-C after step {done:,} of {steps:,}; the result holds the run so far "
+                   f"(loss {self.losses[done]:.4g})")
+        tick.close(message)
+        return "interrupted", message
+
+    def result(self, reason: str, message: str) -> FitResult:
+        done = len(self.losses)  # steps 0 .. done-1 have a loss; parameters kept past them are dropped
+        kept = [q for s, q in self.kept if s < done]
+        history = kept if self.keep_all else [self.start] + kept[-1:] if done > 1 else [self.start]
+        return FitResult(params=history[-1], losses=torch.tensor(self.losses), history=torch.stack(history),
+                         stop_reason=reason, message=message,
+                         val_losses=None if self.val is None else torch.tensor(self.val_losses))
+
+
+def _true_or_false(answer) -> bool:
+    """stop_when's answer as a bool: True or False (numpy's too), or a tensor holding one; anything else is named."""
+    if isinstance(answer, bool | np.bool_) or (isinstance(answer, Tensor) and answer.numel() == 1
+                                                and answer.dtype == torch.bool):
+        return bool(answer)
+    if answer is None:
+        raise TypeError("your stop_when returned None: does it end with return? It must return True (stop now) or "
+                        "False (go on)")
+    if isinstance(answer, Tensor):
+        raise TypeError(f"your stop_when returned a tensor of {answer.numel():,} {answer.dtype} values; it must "
+                        "return one True or False: compare it (< 1.0), or combine the values with .all() or .any()")
+    raise TypeError(f"your stop_when returned {answer!r:.40} ({type(answer).__name__}), not True or False: return "
+                    "a comparison, like progress.losses[-1] < 1.0")
 
 
 def _loss(model, loss, x: Tensor, p: Tensor, y: Tensor) -> Tensor:
@@ -377,9 +467,14 @@ def _loss(model, loss, x: Tensor, p: Tensor, y: Tensor) -> Tensor:
     return value.reshape(())
 
 
+# The rule's numbers (a hundred-million-fold, above a start of at least 1e-12) live in explorers.json, which the
+# page's copy of this loop (explorer.js's fitQuadratic) reads too.
+BLOWN_UP = SPEC["common"]["fit"]
+
+
 def _blew_up(losses: list[float], i: int, p: Tensor) -> tuple[str, str]:
     """('overflow' | 'diverged', why) once the loss is not finite or has grown a hundred-million-fold."""
-    if math.isfinite(losses[-1]) and losses[-1] <= 1e8 * max(losses[0], 1e-12):
+    if math.isfinite(losses[-1]) and losses[-1] <= BLOWN_UP["blown_up"] * max(losses[0], BLOWN_UP["least_start"]):
         return "steps", ""
     if i == 0:
         return "overflow", (f"the loss at the start is {losses[0]:.4g}: the starting parameters (largest "

@@ -4,7 +4,9 @@ Each explorer is an anywidget whose front end is one small ES module, `explorer.
 a slider is dragged, with a kernel (JupyterLab, Colab, VS Code) and without one (the course's site, an HTML export).
 The Python side holds the reference: `message`, `ok` and `result` are computed here with `sgd_helpers` (PyTorch)
 for the current settings, so a notebook asserts a prompt on PyTorch's numbers, and tests/test_explorers_js.py
-checks that the page computes the same over a grid of every control.
+checks that the page computes the same over a grid of every control. What both sides say and draw with (the status
+sentences, titles, colours, sizes and constants such as the descent's window) lives once, in `explorers.json`,
+which the page gets in each explorer's `spec`.
 
 Displayed, an explorer publishes three things at once: the live widget (shown where a kernel runs it), a
 self-contained HTML copy (the module inlined, starting from the same settings, with a picture of them for a page
@@ -19,13 +21,11 @@ ends above where it started and is still growing (or overflowed); it then names 
 
 from __future__ import annotations
 
-import base64
 import functools
-import hashlib
-import html
 import io
 import json
 import math
+import numbers
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -39,6 +39,8 @@ from matplotlib.figure import Figure
 from . import _pictures
 from ._checks import as_float_tensor, call_learner, check_finite, check_function, check_same_shape, number
 from ._format import fmt, n_steps
+from ._spec import SPEC, shared
+from ._wire import explorer_html
 from .closed_form import max_stable_lr, quadratic_bowl
 from .models import polynomial, quadratic, sse
 from .training import descent_path, diverging, fit
@@ -86,7 +88,12 @@ def _steps(most: int) -> dict:
 
 def _check_value(name: str, control: dict, value):
     """`value` as the control holds it; an error if the control cannot show it (a slider would clamp it, silently)."""
+    if isinstance(value, torch.Tensor) and value.numel() != 1:
+        raise ValueError(f"{name} must be one number, one of the control's values, got a tensor of "
+                         f"{value.numel()} numbers")
     if control["type"] == "int":
+        if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+            value = int(value)  # numpy's whole numbers too
         if isinstance(value, bool) or not isinstance(value, int) or not control["min"] <= value <= control["max"]:
             raise ValueError(f"{name} must be a whole number from {control['min']} to {control['max']} (the "
                              f"slider's range), got {value!r}")
@@ -124,15 +131,15 @@ class Explorer(anywidget.AnyWidget):
     spec = traitlets.Dict().tag(sync=True)
     values = traitlets.Dict().tag(sync=True)
 
-    def __init__(self, kind: str, spec: dict, reference: Reference, poster: Poster, figsize: tuple[float, float],
-                 **values):
+    def __init__(self, kind: str, spec: dict, reference: Reference, poster: Poster, **values):
         controls = spec["controls"]
         missing = sorted(set(controls) - set(values))
         if missing:
             raise ValueError(f"no starting value for {missing[0]!r}")
         checked = {name: _check_value(name, controls[name], values[name]) for name in controls}
-        super().__init__(kind=kind, spec=spec, values=checked)
-        self._reference, self._poster, self._figsize, self._cache = reference, poster, figsize, (None, None)
+        # the page reads this explorer's constants and sentences (explorers.json) from its spec, as `shared`
+        super().__init__(kind=kind, spec={**spec, "shared": shared(kind)}, values=checked)
+        self._reference, self._poster, self._cache = reference, poster, (None, None)
 
     @property
     def controls(self) -> dict:
@@ -171,7 +178,8 @@ class Explorer(anywidget.AnyWidget):
     def figure(self) -> Figure:
         """A matplotlib picture of the current settings, drawn from `result`: the page's picture, for a page that
         runs no scripts."""
-        fig = Figure(figsize=self._figsize, dpi=100)
+        width, height = SPEC[self.kind]["size"]  # in pixels, as the page draws it
+        fig = Figure(figsize=(width / 100, height / 100), dpi=100)
         FigureCanvasAgg(fig)
         self._poster(fig, self.result, **self.values)
         return fig
@@ -184,20 +192,10 @@ class Explorer(anywidget.AnyWidget):
 
     def html(self) -> str:
         """The explorer as a self-contained piece of HTML: the module inlined, starting from the current settings,
-        over a picture of them that the module replaces (and that stays where scripts are stripped)."""
-        # The data (in `spec`) move in their last bits with the processor, as a figure's pixels do, and are compared
-        # as figures are (tools/run_notebooks.py); the id and all the text depend only on the settings.
-        state = json.dumps([self.kind, self.spec, self.values])  # in the order the controls are shown
-        uid = "sgd-explorer-" + hashlib.sha256(json.dumps([self.kind, self.values]).encode()).hexdigest()[:12]
-        picture = base64.b64encode(self.png()).decode("ascii")
-        color = "inherit" if self.ok else "#d62728"
-        inline = state.replace("</", "<\\/")  # nothing in the data may close the script early
-        return (f'<div id="{uid}" class="sgd-explorer-static">'
-                f'<img src="data:image/png;base64,{picture}" alt="{html.escape(self.message)}" '
-                f'style="max-width:100%;height:auto">'
-                f'<div style="color:{color}">{html.escape(self.message)}</div></div>\n'
-                f'<script type="module">\n{MODULE.read_text(encoding="utf-8")}\n'
-                f'mountStatic(document.getElementById("{uid}"), ...{inline});\n</script>')
+        over a picture of them that the module replaces (and that stays where scripts are stripped). Its format is
+        sgd_helpers._wire's, which also reads it."""
+        return explorer_html(self.kind, self.spec, self.values, self.message, self.ok, self.png(),
+                             MODULE.read_text(encoding="utf-8"))
 
     def __repr__(self) -> str:
         settings = ", ".join(f"{k}={fmt(v) if isinstance(v, float) else v}" for k, v in self.values.items())
@@ -231,6 +229,11 @@ def _coefficients(f: Callable[[torch.Tensor], torch.Tensor]) -> list[float]:
     return c
 
 
+def _window(x0: float) -> float:
+    """How far the picture's x-axis reaches either side of 0: explorers.json's rule, which explorer.js copies."""
+    return SPEC["descent"]["window"]["times"] * max(abs(x0), SPEC["descent"]["window"]["at_least"])
+
+
 def _curvature(f: Callable[[torch.Tensor], torch.Tensor], x0: float) -> float:
     x = torch.tensor(x0, requires_grad=True)
     (slope,) = torch.autograd.grad(f(x), x, create_graph=True)
@@ -256,28 +259,27 @@ def descent_explorer(
     x0 = number(x0, "x0")
     coefficients = _coefficients(f)
 
+    said = SPEC["descent"]["status"]
+
     def reference(x0: float, lr: float, steps: int) -> tuple[str, bool, dict]:
         xs = descent_path(f, x0, lr, steps)
         heights = f(xs)
-        limit = 2 * max(abs(x0), 0.5)
-        shown = int((xs.abs() <= limit).long().cumprod(0).sum())
+        window = _window(x0)
+        shown = int((xs.abs() <= window).long().cumprod(0).sum())
         diverged = len(xs) < steps + 1 or diverging(heights)
-        result = {"path": xs, "f": heights, "shown": shown, "diverged": diverged}
+        result = {"path": xs, "f": heights, "shown": shown, "diverged": diverged, "window": window}
+        x, fx = float(xs[-1]), float(heights[-1])
         if shown < len(xs) and not diverged and bool(heights[-1] < heights[0]):
-            return (f"no minimum: x ran from {fmt(x0)} to {float(xs[-1]):.4g} while f(x) kept falling, to "
-                    f"{float(heights[-1]):.4g}; this f has no lowest point that way, so descent never settles"), \
-                False, result
+            return said["no_minimum"].format(x0=fmt(x0), x=x, fx=fx), False, result
         if diverged:
             curvature = _curvature(f, x0)
-            limit_said = f"; stable only below lr = 2 / f''(x) = {fmt(2 / curvature)} here" if curvature > 0 else ""
-            return (f"diverged: |x| grew from {fmt(abs(x0))} to {float(xs[-1].abs()):.3g} in {len(xs) - 1} steps"
-                    f"{limit_said}"), False, result
-        return f"after {n_steps(steps)}: x = {float(xs[-1]):.4g}, f(x) = {float(heights[-1]):.4g}", True, result
+            limit = said["limit"].format(limit=fmt(2 / curvature)) if curvature > 0 else ""
+            return said["diverged"].format(start=fmt(abs(x0)), end=abs(x), n=len(xs) - 1, limit=limit), False, result
+        return said["after"].format(steps=n_steps(steps), x=x, fx=fx), True, result
 
     controls = {"x0": _choice("start x", grid(-2, 2, 0.1, x0)), "lr": _choice("lr", DESCENT_LRS), "steps": _steps(50)}
     return Explorer("descent", {"controls": controls, "coefficients": coefficients}, reference,
-                    functools.partial(_pictures.descent, f), (6.4, 3.8),
-                    x0=x0, lr=lr, steps=steps)
+                    functools.partial(_pictures.descent, f), x0=x0, lr=lr, steps=steps)
 
 
 # ---------- fitting a quadratic: the roller coaster, and the scaled input ----------
@@ -292,6 +294,8 @@ def _three(start) -> tuple[float, float, float]:
 def _data(x, y) -> tuple[torch.Tensor, torch.Tensor]:
     x, y = (check_finite(as_float_tensor(v, n), n).detach().float() for v, n in ((x, "x"), (y, "y")))
     check_same_shape(x, y, "x", "y")
+    if x.numel() == 0:
+        raise ValueError("x and y are empty: an explorer needs data to fit")
     if x.ndim != 1:
         raise ValueError(f"x and y must be one number per point (1-D), got shape {tuple(x.shape)}")
     return x, y
@@ -313,26 +317,25 @@ def coaster_explorer(
     time, speed = _data(time, speed)
     start = _three(start)
     limit = max_stable_lr(time, 2)
+    said = SPEC["coaster"]["status"]
 
     def reference(lr: float, steps: int, a: float, b: float, c: float) -> tuple[str, bool, dict]:
         run = fit(quadratic, torch.tensor([a, b, c]), time, speed, lr=lr, steps=steps)
         result = {"params": run.history, "losses": run.losses}
         finite = run.losses[torch.isfinite(run.losses)]
         if run.diverged or run.stop_reason == "overflow":
-            return (f"diverged: the loss grew from {float(finite[0]):.5g} to {float(finite[-1]):.3g} in {run.steps} "
-                    f"steps; lr = {fmt(lr)} is past the largest stable rate, 2 / λmax = {fmt(limit)}"), \
-                False, result
-        p = ", ".join(f"{v:.3g}" for v in run.params.tolist())
-        return f"after {n_steps(steps)}: loss = {float(run.losses[-1]):.5g}, (a, b, c) = ({p})", True, result
+            return said["diverged"].format(start=float(finite[0]), end=float(finite[-1]), n=run.steps, lr=fmt(lr),
+                                           limit=fmt(limit)), False, result
+        found = dict(zip("abc", run.params.tolist(), strict=True))
+        return said["after"].format(steps=n_steps(steps), loss=float(run.losses[-1]), **found), True, result
 
     controls = {"lr": _choice("lr", lr_options(1e-7, 1e-3)), "steps": _steps(200),
                 "a": _choice("start a", grid(-2, 2, 0.05, start[0])),
                 "b": _choice("start b", grid(-20, 20, 0.5, start[1])),
                 "c": _choice("start c", grid(-50, 100, 1, start[2]))}
     spec = {"controls": controls, "x": time.tolist(), "y": speed.tolist(), "limit": _r(limit)}
-    return Explorer("coaster", spec, reference, functools.partial(_pictures.coaster, time, speed), (9, 3.4), lr=lr,
-                    steps=steps, a=start[0], b=start[1],
-                    c=start[2])
+    return Explorer("coaster", spec, reference, functools.partial(_pictures.coaster, time, speed), lr=lr,
+                    steps=steps, a=start[0], b=start[1], c=start[2])
 
 
 SCALES = [float(v) for v in (1, 2, 3, 5, 7, 10, 14, 20, 30, 40, 50, 70, 100)]
@@ -355,6 +358,7 @@ def scaling_explorer(
     x, y = _data(x, y)
     start = _three(start)
     limits = {s: max_stable_lr(x / s, 2, sse) for s in SCALES}
+    said = SPEC["scaling"]["status"]
 
     def reference(scale: float, lr: float, steps: int) -> tuple[str, bool, dict]:
         # the same quadratic, written in the scaled input: a' = a s², b' = b s, c' = c
@@ -362,20 +366,17 @@ def scaling_explorer(
         run = fit(polynomial, p0, x / scale, y, lr=lr, steps=steps, loss=sse)
         result = {"params": run.history, "losses": run.losses}  # in the scaled input: a' = a s², b' = b s, c
         if run.stop_reason == "overflow":
-            return (f"overflow: the very first loss is {float(run.losses[0]):.3g}, before any step; the start "
-                    f"{tuple(start)} is too far out for float32, whatever the learning rate: start nearer"), \
-                False, result
+            return said["overflow"].format(loss=float(run.losses[0]), start=tuple(start)), False, result
         if run.diverged:
-            return f"diverged: lr = {fmt(lr)} is above this scale's limit 2/λmax = {limits[scale]:.3g}", False, result
-        said = (f"after {n_steps(steps)}: SSE = {float(run.losses[-1]):.4g}, c = {float(run.params[2]):.4g}; "
-                f"stable below lr = {limits[scale]:.3g}")
-        return said, True, result
+            return said["diverged"].format(lr=fmt(lr), limit=limits[scale]), False, result
+        return said["after"].format(steps=n_steps(steps), loss=float(run.losses[-1]), c=float(run.params[2]),
+                                    limit=limits[scale]), True, result
 
     controls = {"scale": _choice("x divided by", SCALES), "lr": _choice("lr", lr_options(1e-9, 1.0)),
                 "steps": _steps(500)}
     spec = {"controls": controls, "x": x.tolist(), "y": y.tolist(), "start": list(start),
             "start_text": str(tuple(start)), "limits": [_r(limits[s]) for s in SCALES]}
-    return Explorer("scaling", spec, reference, _pictures.scaling, (9, 3.4), scale=scale, lr=lr, steps=steps)
+    return Explorer("scaling", spec, reference, _pictures.scaling, scale=scale, lr=lr, steps=steps)
 
 
 # ---------- descent on a bowl of two parameters ----------
@@ -396,21 +397,19 @@ def _span(lim, name: str) -> tuple[float, float]:
     return lo, hi
 
 
-METHODS = [("gradient descent", "gd"), ("momentum", "momentum"), ("Adam", "adam")]
-# Past this a loss on the surface counts as overflowed: float32 overflows soon after, at a step that depends on how
-# the learner's loss sums its terms (the page, which has the bowl but not the loss's code, stops here too).
-LOSS_CAP = 1e30
+# Past LOSS_CAP a loss on the surface counts as overflowed (explorers.json says why; the page stops there too).
+SURFACE = SPEC["surface"]
+LOSS_CAP = SURFACE["loss_cap"]
 
 
 def _diverged_on_the_surface(losses: torch.Tensor, method: str, beta: float, lam_max: float) -> str:
     """The red status line of a diverged run on the surface: how far the loss grew, and the method's own limit."""
-    limits = {"gd": f"gradient descent is stable only below lr = 2 / λmax = {fmt(2 / lam_max)}",
-              "momentum": f"with momentum {fmt(beta)} it is stable only below lr = 2 (1 + β) / λmax = "
-                          f"{fmt(2 * (1 + beta) / lam_max)}",
-              "adam": "Adam's steps are about lr long, so lower it"}
+    # each method's largest stable rate, as explorer.js writes it too: 2 / λmax, and 2 (1 + β) / λmax with momentum
+    limit = {"gd": 2 / lam_max, "momentum": 2 * (1 + beta) / lam_max}.get(method)
+    said = SURFACE["status"][method].format(beta=fmt(beta), limit=fmt(limit) if limit is not None else "")
     finite = losses[torch.isfinite(losses)]
-    return (f"diverged: the loss grew from {float(losses[0]):.3g} to {float(finite[-1]):.3g} in "
-            f"{n_steps(len(finite) - 1)}; {limits[method]}")
+    return SURFACE["status"]["diverged"].format(start=float(losses[0]), end=float(finite[-1]),
+                                                steps=n_steps(len(finite) - 1), limit=said)
 
 
 def _check_names_and_start(names, start) -> None:
@@ -431,7 +430,8 @@ def _contour_levels(loss: Callable, xlim: tuple[float, float], ylim: tuple[float
 
 def _surface_controls(names, xlim, ylim, start) -> dict:
     step = [_nice((hi - lo) / 25) for lo, hi in (xlim, ylim)]
-    return {"method": {"label": "optimiser", "type": "buttons", "options": [list(m) for m in METHODS]},
+    methods = [[label, method] for method, label in SURFACE["methods"].items()]
+    return {"method": {"label": "optimiser", "type": "buttons", "options": methods},
             "lr": _choice("lr", lr_options(1e-6, 10)),
             "beta": _choice("momentum β", [0.0, 0.5, 0.8, 0.9, 0.95, 0.99, 0.995, 0.999]),
             "steps": _choice("steps", [10, 20, 50, 100, 200, 500, 1000, 2000]),
@@ -467,6 +467,7 @@ def surface_explorer(
     def reference(method: str, lr: float, beta: float, steps: int, **starts: float) -> tuple[str, bool, dict]:
         x0 = torch.tensor([starts[k] for k in key], dtype=torch.float64)
         path = descent_path(None, x0, lr, steps, method=method, beta=None if method == "gd" else beta,
+                            beta2=SURFACE["beta2"] if method == "adam" else None,
                             grad=lambda p: (H * (p - minimum)).sum(-1))  # H (p - m), in the page's order
         losses = loss(path.float()).double()
         losses = torch.where(losses.abs() > LOSS_CAP, math.inf, losses)
@@ -474,9 +475,9 @@ def surface_explorer(
         result = {"path": path, "losses": losses, "diverged": diverged}
         if diverged:
             return _diverged_on_the_surface(losses, method, beta, lam_max), False, result
-        end = ", ".join(f"{v:.4g}" for v in path[-1].tolist())
-        return (f"after {n_steps(steps)}: loss = {float(losses[-1]):.5g} (lowest possible {lowest:.5g}); "
-                f"({', '.join(names)}) = ({end})"), True, result
+        x, y = path[-1].tolist()
+        return SURFACE["status"]["after"].format(steps=n_steps(steps), loss=float(losses[-1]), lowest=lowest,
+                                                 x_name=names[0], y_name=names[1], x=x, y=y), True, result
 
     spec = {"controls": _surface_controls(names, xlim, ylim, start), "names": list(names), "xlim": list(xlim),
             "ylim": list(ylim),
@@ -485,5 +486,5 @@ def surface_explorer(
             "vectors": [[_r(v) for v in row] for row in vectors.tolist()],
             "levels": [_r(v, 6) for v in _contour_levels(loss, xlim, ylim)]}
     poster = functools.partial(_pictures.surface, loss, xlim, ylim, names, minimum, lowest)
-    return Explorer("surface", spec, reference, poster, (9.5, 4), method=method, lr=lr, beta=beta,
+    return Explorer("surface", spec, reference, poster, method=method, lr=lr, beta=beta,
                     steps=steps, **dict(zip(key, start, strict=True)))

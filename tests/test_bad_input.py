@@ -8,6 +8,7 @@ errors.
 
 import math
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import torch
@@ -313,10 +314,10 @@ def test_finite_difference_refuses_what_would_take_too_long(monkeypatch):
 
 
 def test_long_work_shows_its_progress(capsys, monkeypatch):
-    from sgd_helpers import training
+    from sgd_helpers import _progress
 
     ticks = iter(range(0, 10**6, 3))  # a clock that moves three seconds per look
-    monkeypatch.setattr(training.time, "monotonic", lambda: float(next(ticks)))
+    monkeypatch.setattr(_progress.time, "monotonic", lambda: float(next(ticks)))
     h.descent_path(square, 1.0, 0.1, 20)
     line = capsys.readouterr().err
     assert "descent_path: step" in line and "of 20" in line and "s left" in line
@@ -331,3 +332,306 @@ def test_a_start_too_far_out_is_blamed_on_the_start_not_the_rate():
     ex = h.scaling_explorer(*h.five_x_squared(), start=(1e30, 0.0, 0.0))
     assert not ex.ok and "too far out for float32, whatever the learning rate" in ex.message
     assert "lr =" not in ex.message.split(";")[0]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Issue 35: the mistakes that used to get a raw error from inside a library, a blank or wrong result, or no answer.
+# One test per kind of mistake, over several inputs; each asserts the words of its one sentence.
+
+def bowl(p):
+    return (p**2).sum(-1)
+
+
+def contours(**kwargs):
+    return h.plot_contours(**({"loss": bowl, "xlim": (-1, 1), "ylim": (-1, 1)} | kwargs))
+
+
+def an_ax():
+    return plt.subplots()[1]
+
+
+def one_sentence(call, error, words):
+    """The call raises `error`, in one line that holds `words`."""
+    with pytest.raises(error) as info:
+        call()
+    message = str(info.value)
+    assert words in message and "\n" not in message, message
+    return message
+
+
+path2 = h.descent_path(lambda p: (p**2).sum(), torch.ones(2), 0.1, 5)  # a path of two parameters, (6, 2)
+
+
+@pytest.mark.parametrize("kwargs, error, words", [
+    (dict(levels=0), ValueError, "levels must be a whole number from 2 to 1,000"),
+    (dict(levels=1), ValueError, "levels must be a whole number from 2 to 1,000"),
+    (dict(levels=10**12), ValueError, "how many heights to space out"),
+    (dict(levels=["a"]), TypeError, "levels must be a tensor or a sequence of numbers"),
+    (dict(levels=2.5), ValueError, "or a list of heights as plt.contour takes; got 2.5"),
+    (dict(n=0), ValueError, "n must be at least 2, got 0"),
+    (dict(n=1), ValueError, "n must be at least 2, got 1"),
+    (dict(n=2.5), TypeError, "n must be a whole number, got 2.5"),
+    (dict(xlim=("a", "b")), TypeError, "xlim[0] must be a number, got 'a'"),
+    (dict(xlim=1.0), ValueError, "xlim must be a pair (low, high), like (-1, 1), got 1.0"),
+    (dict(ylim=(0, 1, 2)), ValueError, "ylim must be a pair (low, high), like (-1, 1), got 3 numbers"),
+    (dict(xlim=(0, 0)), ValueError, "xlim must be (low, high) with low < high, got (0, 0)"),
+    (dict(bottom=(0,)), ValueError, "bottom must be the lowest point's two coordinates (x, y), got 1 number"),
+    (dict(bottom=(0, 0, 0)), ValueError, "two coordinates (x, y), got 3 numbers"),
+    (dict(names=("a",)), ValueError, "names must be two labels, one per axis"),
+    (dict(names="ab"), ValueError, "names must be two labels, one per axis, like ('a', 'c'), got 'ab'"),
+])
+def test_plot_contours_ranges_counts_and_labels_are_named(kwargs, error, words):
+    one_sentence(lambda: contours(**kwargs), error, words)
+
+
+@pytest.mark.parametrize("loss, error, words", [
+    (lambda a, c: a**2 + c**2, TypeError, "yours takes 2 (a, c): write it as lambda p: loss(p[..., 0], p[..., 1])"),
+    (lambda p: torch.full(p.shape[:-1], math.nan), ValueError, "loss is NaN or infinite at every point"),
+    (lambda p: torch.full(p.shape[:-1], math.inf), ValueError, "loss is NaN or infinite at every point"),
+    (lambda p: p.sum(), ValueError, "one loss each"),
+    (lambda p: float(p.sum()), TypeError, "loss must return a tensor (or a numpy array)"),
+    ("bowl", TypeError, "loss must be a function"),
+])
+def test_plot_contours_loss_of_the_wrong_form(loss, error, words):
+    one_sentence(lambda: contours(loss=loss), error, words)
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: h.plot_tangent("ax", square, 1.0), "plot_tangent's first argument is the axes to draw on"),
+    (lambda: h.plot_tangent(square, 1.0), "but it got a function first: did you forget ax?"),
+    (lambda: h.plot_tangent(square, 1.0, 2.0), "did you forget ax?"),
+    (lambda: h.plot_path(path2, "GD"), "plot_path's first argument is the axes to draw on, plot_path(ax, ...), but it "
+                                       "got a tensor first: did you forget ax?"),
+    (lambda: h.plot_path([[0, 0], [1, 1]], "GD"), "got a list first: did you forget ax?"),
+    (lambda: h.plot_path(plt.subplots(1, 2)[1], path2, "GD"), "an array of 2 axes (from plt.subplots with several"),
+    (lambda: h.plot_function(square, ax="ax"), "ax must be a matplotlib Axes (ax = plt.subplots()[1]), or None"),
+    (lambda: h.plot_function(square, ax=plt.subplots(1, 2)[1]), "pass one of them, like axs[0]"),
+    (lambda: h.plot_descent_path(square, [1.0, 0.5], ax=plt.figure()), "a Figure: pass one of its axes"),
+    (lambda: h.plot_loss([2.0, 1.0], ax=1), "ax must be a matplotlib Axes"),
+    (lambda: h.show_preds(y20, t20, y20, ax="left"), "ax must be a matplotlib Axes"),
+    (lambda: contours(ax=plt.subplots(2, 2)[1]), "an array of 4 axes"),
+])
+def test_axes_that_are_not_axes_are_named(call, words):
+    one_sentence(call, TypeError, words)
+
+
+@pytest.mark.parametrize("call, error, words", [
+    (lambda: h.plot_tangent(an_ax(), None, 1.0), TypeError, "f must be a function, like lambda x: x**2; got NoneType"),
+    (lambda: h.plot_function(None), TypeError, "f must be a function"),
+    (lambda: h.plot_descent_path(None, [1.0]), TypeError, "f must be a function"),
+    (lambda: h.plot_tangent(an_ax(), square, "1"), TypeError, "x0 must be a number, got '1'"),
+    (lambda: h.plot_tangent(an_ax(), square, torch.tensor([1.0, 2.0])), TypeError, "x0 must be a number, got tensor"),
+    (lambda: h.plot_tangent(an_ax(), square, 1e39), ValueError, "x0 = 1e+39 is beyond float32's range"),
+    (lambda: h.plot_tangent(an_ax(), square, 1.0, width=math.inf), ValueError, "width must be a finite number"),
+    (lambda: h.plot_tangent(an_ax(), square, 1.0, width=0), ValueError, "width must be a positive number, got 0"),
+    (lambda: h.plot_tangent(an_ax(), lambda x: torch.tensor(1.0), 1.0), ValueError, "does not depend on x"),
+    (lambda: h.plot_tangent(an_ax(), lambda x: np.float32(1.0), 1.0), TypeError, "f must return a tensor"),
+    (lambda: h.plot_descent_path(square, [1.0, 0.5], span=0), ValueError, "span must be a positive number, got 0"),
+    (lambda: h.plot_descent_path(square, [1.0, 0.5], span=-1), ValueError, "span must be a positive number"),
+    (lambda: h.plot_descent_path(square, [1.0, 0.5], span=math.nan), ValueError, "span must be a finite number"),
+    (lambda: h.plot_descent_path(square, [1.0, 0.5], span="1"), TypeError, "span must be a number, got '1'"),
+])
+def test_plotted_functions_points_and_widths_are_checked(call, error, words):
+    one_sentence(call, error, words)
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: h.plot_descent_path(square, path2), "xs must be the path of one number (one value per step), got shape "
+                                                 "(6, 2); for a path of two parameters, draw it with plot_path"),
+    (lambda: h.plot_descent_path(square, []), "xs is empty: a path holds at least its start"),
+    (lambda: h.plot_path(an_ax(), torch.empty(0, 2), "GD"), "path is empty: a path holds at least its start"),
+    (lambda: h.plot_loss(torch.ones(5, 3)), "losses must be one number per step, got shape (5, 3): for several runs"),
+    (lambda: h.plot_loss([3.0, -1.0], log=True), "losses go below zero (to -1), which a log axis cannot show"),
+    (lambda: h.plot_loss([]), "losses is empty"),
+])
+def test_paths_and_losses_of_the_wrong_shape(call, words):
+    one_sentence(call, ValueError, words)
+
+
+@pytest.mark.parametrize("kwargs, error, words", [
+    (dict(optimizer="adam"), TypeError, "optimizer must be a class from torch.optim, such as torch.optim.Adam, not the "
+                                        "text 'adam'"),
+    (dict(optimizer="sgd"), TypeError, "such as torch.optim.SGD, not the text 'sgd'"),
+    (dict(optimizer=torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)), TypeError,
+     "optimizer must be the class torch.optim.SGD, not one already made"),
+    (dict(optimizer=torch.nn.MSELoss), TypeError, "optimizer must be a class from torch.optim"),
+    (dict(optimizer=torch.optim.LBFGS), ValueError, "LBFGS needs a closure"),
+    (dict(optimizer=torch.optim.SGD, momentum="0.9"), TypeError, "SGD's momentum must be a number, got '0.9'"),
+    (dict(optimizer=torch.optim.SGD, nesterov="yes"), TypeError, "SGD's nesterov must be True or False"),
+    (dict(optimizer=torch.optim.Adam, betas=0.9), TypeError, "Adam's betas must be 2 numbers, like (0.9, 0.999)"),
+    (dict(optimizer=torch.optim.Adam, betas=(0.9, "0.99")), TypeError, "Adam's betas[1] must be a number"),
+    (dict(optimizer=torch.optim.SGD, momentum=-1.0), ValueError, "SGD refused its settings: Invalid momentum value"),
+])
+def test_fit_optimizer_given_by_name_instance_or_wrong_setting(kwargs, error, words):
+    one_sentence(lambda: fit(**kwargs), error, words)
+
+
+@pytest.mark.parametrize("answer, words", [
+    (math.nan, "your stop_when returned nan (float), not True or False: return a comparison"),
+    ("yes", "your stop_when returned 'yes' (str), not True or False"),
+    (torch.ones(3) < 2, "returned a tensor of 3 torch.bool values; it must return one True or False"),
+    (None, "your stop_when returned None: does it end with return?"),
+    (..., "returned Ellipsis (ellipsis), not True or False"),
+    (0.5, "returned 0.5 (float)"),
+])
+def test_fit_stop_when_must_answer_true_or_false(answer, words):
+    one_sentence(lambda: fit(stop_when=lambda progress: answer), TypeError, words)
+
+
+@pytest.mark.parametrize("rule", [
+    lambda progress: progress.losses.append(0.0),
+    lambda progress: progress.losses.pop() < 0,
+    lambda progress: progress.losses.sort() is not None,
+    lambda progress: progress.params.zero_() is None,
+    lambda progress: progress.params.add_(1.0) is None,
+])
+def test_fit_stop_when_that_changes_the_record_is_named(rule):
+    one_sentence(lambda: fit(stop_when=rule), ValueError, "your stop_when changed progress.losses or progress.params")
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: h.finite_difference(lambda x: x.sum(), torch.empty(0)), "x is empty: there is no gradient to estimate"),
+    (lambda: h.hessian(torch.empty(0)), "x is empty: a loss over no points has no curvature"),
+    (lambda: h.max_stable_lr(torch.empty(0)), "x is empty: a loss over no points has no curvature"),
+    (lambda: h.show_preds(torch.empty(0), torch.empty(0), torch.empty(0)), "targets is empty"),
+    (lambda: h.mse(torch.empty(0), torch.empty(0)), "the mean of no errors is not a number (NaN)"),
+    (lambda: h.coaster_explorer(torch.empty(0), torch.empty(0)), "x and y are empty: an explorer needs data"),
+    (lambda: h.scaling_explorer(torch.empty(0), torch.empty(0)), "x and y are empty: an explorer needs data"),
+])
+def test_empty_input_is_named_not_divided_by(call, words):
+    one_sentence(call, ValueError, words)
+
+
+@pytest.mark.parametrize("call", [
+    lambda: h.descent_explorer(lr=torch.tensor([0.1, 0.2])),
+    lambda: h.coaster_explorer(t20, y20, lr=torch.empty(0)),
+    lambda: h.scaling_explorer(*h.five_x_squared(), scale=torch.ones(2, 1)),
+    lambda: h.descent_explorer().set(steps=torch.tensor([5, 6])),
+])
+def test_an_explorer_setting_of_several_numbers_is_named(call):
+    one_sentence(call, ValueError, "must be one number, one of the control's values, got a tensor of")
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: h.poly_features(t20, 40), "t**40 overflows torch.float32: the largest |t| is 19"),
+    (lambda: h.poly_features(t20.double() * 1e10, 40), "overflows torch.float64: the largest |t| is 1.9e+11"),
+    (lambda: h.hessian(t20.double(), 300), "overflows torch.float64"),
+    (lambda: h.hessian(torch.tensor([1e200, 1.0], dtype=torch.float64), 1), "the Hessian overflows float64"),
+    (lambda: h.roller_coaster(noise=1e300), "noise must be at most 1e37"),
+    (lambda: h.noisy_coaster(noise=1e39), "noise must be at most 1e37"),
+    (lambda: h.roller_coaster(seed=2**70), "seed must fit in 64 bits (from -2**63 to 2**64 - 1)"),
+    (lambda: h.noisy_coaster(seed=-(2**64)), "seed must fit in 64 bits"),
+    (lambda: h.five_x_squared(2**25, 2**25 + 3), "lo and hi must lie within ±16,777,216 (2**24)"),
+])
+def test_numbers_past_what_float_can_hold_are_refused(call, words):
+    one_sentence(call, ValueError, words)
+
+
+@pytest.mark.parametrize("call, error, words", [
+    (lambda: contours(n=10**5), MemoryError, "a grid of 100,000 × 100,000 points would need about 640.0 GB"),
+    (lambda: h.hessian(t20 / 20, 10**5), MemoryError, "a Hessian of 100,001 × 100,001 numbers"),
+])
+def test_sizes_past_memory_are_refused_up_front(call, error, words):
+    one_sentence(call, error, words)
+
+
+def deep_chain():
+    x = torch.tensor(1.0, requires_grad=True)
+    out = x
+    for _ in range(2000):
+        out = out * 1.0001
+    return out
+
+
+@pytest.mark.parametrize("call, error, words", [
+    (lambda: h.finite_difference(lambda x: (x > 0).sum(), ones3), TypeError, "f returned whole numbers (torch.int64)"),
+    (lambda: h.finite_difference(lambda x: int(x.sum()), ones3), TypeError, "f returned whole numbers (int)"),
+    (lambda: h.finite_difference(lambda x: (x > 0).all(), ones3), TypeError, "f returned whole numbers (torch.bool)"),
+    (lambda: h.descent_path(None, 1.0, 0.1, 5, grad=lambda x: x * math.nan), ValueError,
+     "grad(x) is NaN at x = 1, where nothing overflowed"),
+    (lambda: h.descent_path(lambda x: x.sqrt(), 1.0, 1.0, 10), ValueError,
+     "the gradient of f is NaN at x = -0.2071, where nothing overflowed"),
+    (lambda: h.surface_explorer(lambda p: bowl(p) * math.nan, (-1, 1), (-1, 1)), ValueError,
+     "the loss is NaN at (0, 0), not a finite number"),
+    (lambda: h.surface_explorer(lambda p: bowl(p) + math.inf, (-1, 1), (-1, 1)), ValueError,
+     "the loss is inf at (0, 0)"),
+    (lambda: h.grad_fn_tree(deep_chain()), ValueError, "more than 200 operations in a row, too deep to draw"),
+    (lambda: h.grad_fn_tree(torch.ones(3, requires_grad=True) * 2, ["params"]), TypeError,
+     "names must be a dict from each name to its tensor, like {'params': params}"),
+])
+def test_functions_with_no_slope_to_follow_are_named(call, error, words):
+    one_sentence(call, error, words)
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: h.least_squares(t20, y20, 19), "least_squares: the powers of x up to x**19 are so nearly alike"),
+    (lambda: h.least_squares(t20, y20, 10), "rounding, not the data, decides much of the answer"),
+    (lambda: h.least_squares(1000 + t20 * 1e-3, y20, 2), "centre and scale x first"),
+    (lambda: h.finite_difference(lambda x: (x**3).sum(), ones3, eps=1e10), "eps=1e+10 is larger than x itself"),
+    (lambda: contours(loss=lambda p: torch.ones(p.shape[:-1])), "loss is 1 at every point of xlim=(-1.0, 1.0)"),
+    (lambda: contours(levels=[5.0, 6.0]), "none of the levels lies within the loss's range on this window"),
+])
+def test_legal_but_meaningless_results_warn(call, words):
+    from sgd_helpers._checks import ResultWarning
+
+    with pytest.warns(ResultWarning) as record:
+        call()
+    assert len(record) == 1 and words in str(record[0].message), str(record[0].message)
+    assert record[0].filename == __file__  # the warning points at the learner's own line
+
+
+def test_the_fits_the_notebooks_make_do_not_warn():
+    xs, ys = h.five_x_squared()
+    for x, y, degree in [(t20, y20, 2), (xs, ys, 1), (xs, ys, 2), (xs, ys, 3), (xs / 20, ys, 2), (t20, y20, 8)]:
+        h.least_squares(x, y, degree)  # pytest turns any warning into an error
+
+
+# The habits a learner brings from matplotlib, numpy and Python, now accepted rather than refused.
+
+def test_contour_levels_as_a_list_as_plt_contour_takes_them():
+    ax = contours(levels=[0.5, 0.1, 1.0, 0.5])  # in any order, repeats dropped
+    assert ax.collections[0].levels.tolist() == [0.1, 0.5, 1.0]
+    assert len(contours(levels=np.int64(5)).collections[0].levels) == 4  # numpy's whole numbers are counts too
+
+
+def test_ax_none_draws_on_the_current_axes_for_the_helpers_that_add_to_a_picture():
+    ax = h.plot_function(square)
+    assert h.plot_tangent(None, square, 1.0) == 2.0 and len(ax.lines) == 2  # the tangent joined the curve
+    assert h.plot_path(None, path2, "GD") is plt.gca()
+    assert h.plot_path(ax=None, path=path2, label="GD") is plt.gca()
+
+
+def test_functions_that_return_numpy_are_plotted():
+    ax = contours(loss=lambda p: bowl(p).numpy())
+    assert len(ax.collections[0].levels) == 13
+    ax = h.plot_function(lambda x: np.sin(x.numpy()))
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), np.sin(ax.lines[0].get_xdata()), rtol=1e-6)
+
+
+def test_numpy_whole_numbers_and_one_number_tensors_are_taken_where_a_number_is():
+    assert len(contours(n=np.int64(20)).collections) == 1
+    ex = h.descent_explorer()
+    ex.set(steps=np.int64(5))
+    assert ex.values["steps"] == 5 and type(ex.values["steps"]) is int
+    assert h.plot_tangent(an_ax(), square, torch.tensor(1.5, requires_grad=True)) == 3.0
+
+
+def test_plot_loss_reads_numbers_beyond_float32_as_they_are():
+    ax = h.plot_loss(np.array([1e39, 1.0]), log=True)
+    assert ax.lines[0].get_ydata().tolist() == [1e39, 1.0]
+
+
+def test_finite_difference_takes_a_function_that_returns_a_python_float():
+    torch.testing.assert_close(h.finite_difference(lambda x: float((x**2).sum()), torch.tensor([3.0, 4.0])),
+                               torch.tensor([6.0, 8.0]))
+
+
+def test_fit_leaves_data_that_requires_grad_alone():
+    x = t20.clone().requires_grad_()
+    r = fit(x=x)
+    assert x.grad is None and torch.equal(r.params, fit().params)
+
+
+@pytest.mark.parametrize("answer", [np.bool_(True), torch.tensor(True), torch.tensor([True])])
+def test_fit_stop_when_may_answer_with_numpy_or_torch_booleans(answer):
+    assert fit(stop_when=lambda progress: answer).stop_reason == "stop_when"

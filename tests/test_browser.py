@@ -29,6 +29,7 @@ from browser import PANEL, Explorer, NotebookPage, chromium, need_chromium, same
 from lab import Lab
 
 import sgd_helpers.widgets as w
+from sgd_helpers._wire import stored_explorers
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -134,8 +135,7 @@ def test_an_untrusted_notebook_shows_each_explorer_s_picture(lab):
     """Opened from disk, a notebook is untrusted: JupyterLab strips the explorers' scripts and shows their HTML
     copies sanitised, so each must show the picture of its stored settings and its status, never an empty box."""
     for path in NOTEBOOKS:
-        stored = [o.data for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code" for o in c.outputs
-                  if "sgd-explorer-static" in o.get("data", {}).get("text/html", "")]
+        stored = stored_explorers(path)
         if not stored:
             continue
         fresh = f"untrusted-{path.name}"  # never opened or run here, so never trusted
@@ -146,10 +146,9 @@ def test_an_untrusted_notebook_shows_each_explorer_s_picture(lab):
             .filter(i => i.src.startsWith('data:image/png')).map(i => [i.src.split(',')[1],
                                                                        i.complete && i.naturalWidth > 0])""")
         text = page.page.evaluate(f"() => {PANEL}.textContent")
-        for data in stored:
-            picture = data["text/html"].split('src="data:image/png;base64,')[1].split('"')[0]
-            assert [picture, True] in drawn, f"{path.name}: an explorer's picture is missing or did not draw"
-            assert data["text/plain"].split("): ", 1)[1] in text, f"{path.name}: an explorer's status is missing"
+        for copy in stored:
+            assert [copy["picture"], True] in drawn, f"{path.name}: an explorer's picture is missing or did not draw"
+            assert copy["status"] in text, f"{path.name}: an explorer's status is missing"
         assert page.page.evaluate(f"() => {PANEL}.querySelectorAll('.sgd-explorer').length") == 0, \
             f"{path.name}: an explorer's script ran in an untrusted notebook"
         page.page.close()
@@ -188,15 +187,13 @@ def test_each_explorer_lives_in_a_static_page_with_no_kernel_and_no_network(lab)
     page.route("**/*", lambda route: route.abort())
     found = 0
     for path in NOTEBOOKS:
-        book = nbformat.read(path, as_version=4)
-        copies = [o.data for c in book.cells if c.cell_type == "code" for o in c.outputs
-                  if "sgd-explorer-static" in o.get("data", {}).get("text/html", "")]
-        for k, data in enumerate(copies):
+        copies = stored_explorers(path)
+        for k, copy in enumerate(copies):
             found += 1
-            page.set_content(f"<!doctype html><meta charset=utf-8><body>{data['text/html']}</body>", wait_until="load")
+            page.set_content(f"<!doctype html><meta charset=utf-8><body>{copy['html']}</body>", wait_until="load")
             page.wait_for_selector(".sgd-explorer")
             ex = Explorer(page, page.locator(".sgd-explorer").first)
-            assert ex.status() == data["text/plain"].split("): ", 1)[1], f"{path.name}: {ex.status()!r}"
+            assert ex.status() == copy["status"], f"{path.name}: {ex.status()!r}"
             before = ex.status()
             name = ex.controls()[0].name
             ex.press(name, True)
@@ -205,7 +202,7 @@ def test_each_explorer_lives_in_a_static_page_with_no_kernel_and_no_network(lab)
             page.locator(".sgd-explorer").first.screenshot(path=SHOTS / f"{path.stem}-static-{k + 1}.png")
             assert requests == [] and errors == [], f"{path.name}: {requests[:3]} {errors[:3]}"
         if copies:  # nbconvert's own template asks for require.js and MathJax (refused here); the explorers do not
-            html, _ = HTMLExporter().from_notebook_node(book)
+            html, _ = HTMLExporter().from_notebook_node(nbformat.read(path, as_version=4))
             page.set_content(html, wait_until="load")
             page.wait_for_function(f"() => document.querySelectorAll('.sgd-explorer').length == {len(copies)}")
             Explorer(page, page.locator(".sgd-explorer").first).press("lr", True)

@@ -14,6 +14,7 @@ the closing figures quote them.
 """
 
 import json
+import string
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ from browser import chromium, need_chromium, same_at_printed_precision
 
 import sgd_helpers.widgets as w
 from sgd_helpers import five_x_squared, least_squares, roller_coaster
+from sgd_helpers._spec import SPEC, sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "build" / "explorers-js.json"
@@ -36,7 +38,8 @@ def page(tmp_path_factory):
         tab.route("**/*", lambda route: route.abort())  # nothing may leave the page
         tab.set_content("<!doctype html><html><body></body></html>")
         tab.add_script_tag(content=w.MODULE.read_text() + "\nwindow.sgdCompute = compute;\n"
-                           "window.sgdLogLabels = (a, b) => logTicks(...range([a, b], 0.05, true)).length;",
+                           "window.sgdLogLabels = (a, b) => logTicks(...range([a, b], 0.05, true)).length;\n"
+                           "Object.assign(window, { sgdFill: fill, sgdWindow: descentWindow });",
                            type="module")
         tab.wait_for_function("() => window.sgdCompute !== undefined")
         yield tab
@@ -118,6 +121,29 @@ def test_the_page_computes_what_pytorch_computes(page, kind, explorer, settings)
     if kind == "descent":
         assert bit_equal == len(settings), f"descent: only {bit_equal} of {len(settings)} paths equal bit for bit"
     assert len(last_digit) <= 0.01 * len(settings), f"{kind}: {len(last_digit)} status lines differ in a last digit"
+
+
+def test_the_page_fills_each_sentence_and_draws_each_window_as_python_does(page):
+    """The sentences and the window rule have one home (explorers.json), read by two pieces of code: Python's
+    str.format and explorer.js's `fill`, widgets._window and explorer.js's descentWindow. They agree on every
+    sentence, with numbers of every size, ties of the last digit among them, and on every start the slider offers."""
+    numbers = [0.0, -0.0, 1.0, -1.5, 0.125, 2.5e-5, 1234.5, 9.9995, 0.00012345, 3.0e7, 1.0e16, -7.25e-12,
+               float("inf"), float("nan")]
+    cases = []
+    for text in sentences():
+        names = [(name, spec) for _, name, spec, _ in string.Formatter().parse(text) if name is not None]
+        for k in range(len(numbers)):
+            fields = {name: numbers[(k + i) % len(numbers)] if spec else f"<{name} {k}>"
+                      for i, (name, spec) in enumerate(names)}
+            cases.append((text, fields, text.format(**fields)))
+    filled = page.evaluate("cases => cases.map(([text, fields]) => window.sgdFill(text, fields))",
+                           [[text, fields] for text, fields, _ in cases])
+    assert [c[2] for c in cases] == filled
+    descent = w.descent_explorer()
+    starts = descent.controls["x0"]["options"]
+    windows = page.evaluate("([rule, starts]) => starts.map((x0) => window.sgdWindow(rule, x0))",
+                            [SPEC["descent"]["window"], starts])
+    assert windows == [w._window(x0) for x0 in starts] and len(starts) > 40
 
 
 def test_every_log_axis_the_page_draws_keeps_two_labels(page):

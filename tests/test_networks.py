@@ -4,7 +4,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from sgd_helpers.networks import copies_loss, digits_split, measure, network, start, train_copies
+from sgd_helpers.networks import copies_loss, digits_split, largest_curvature, measure, network, start, train_copies
 
 
 def plain_loop(p, lr, epochs, batch_size, seed, x, y):
@@ -73,3 +73,22 @@ def test_the_split_is_disjoint_and_covers_every_image():
     _, y_all, split = digits_split(5)
     every = torch.cat([split["train"], split["val"], split["test"]])
     assert sorted(every.tolist()) == list(range(len(y_all)))
+
+
+def test_largest_curvature_is_the_full_hessians_largest_eigenvalue_for_every_copy():
+    import math
+
+    x, y = torch.rand(40, 64, generator=torch.Generator().manual_seed(3)), torch.arange(40) % 10
+    p = [t.double() for t in start([0, 1], hidden=4)]
+    curvature, v = largest_curvature(network, p, x, y, iterations=300)
+    for k in range(2):
+        shapes = [t.shape[1:] for t in p]
+
+        def loss(flat, shapes=shapes):
+            parts = torch.split(flat, [math.prod(s) for s in shapes])
+            return F.cross_entropy(network(x.double(), [q.reshape(s) for q, s in zip(parts, shapes, strict=True)]), y)
+
+        hessian = torch.autograd.functional.hessian(loss, torch.cat([t[k].reshape(-1) for t in p]))
+        torch.testing.assert_close(curvature[k], torch.linalg.eigvalsh(hessian)[-1], rtol=1e-6, atol=0)
+    again, _ = largest_curvature(network, p, x, y, iterations=5, v=v)  # continued from the direction found
+    torch.testing.assert_close(again, curvature, rtol=1e-8, atol=0)

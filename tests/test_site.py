@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 from site_pages import NOTEBOOKS, PAGES, ROOT, SHOTS, SIZES, visit
 
+from sgd_helpers._wire import stored_explorers
+
 RAW_TEX = re.compile(r"\$\$|\\\(|\\\[|\\frac|\\begin\{")
 pytestmark = pytest.mark.timeout(600)
 
@@ -80,7 +82,7 @@ def test_search_works_without_a_server_behind_it(site):
     page.close()
 
 
-EXPLORER_PAGES = [f"notebooks/{p.stem}.html" for p in NOTEBOOKS if "sgd-explorer-static" in p.read_text()]
+EXPLORER_PAGES = [f"notebooks/{p.stem}.html" for p in NOTEBOOKS if stored_explorers(p)]
 
 
 @pytest.mark.parametrize("path", EXPLORER_PAGES)
@@ -90,8 +92,7 @@ def test_each_explorer_is_alive_on_its_page(site, path):
     from browser import Explorer
 
     base, context = site
-    stored = next(line for line in (ROOT / path.replace(".html", ".ipynb")).read_text().splitlines()
-                  if '"Explorer(' in line).split("): ", 1)[1].rstrip('",').replace('\\"', '"')
+    stored = stored_explorers(ROOT / path.replace(".html", ".ipynb"))[0]["status"]
     for label in SIZES:
         page, blocked, errors = visit(context, base, path, label)
         try:

@@ -25,8 +25,10 @@ import re
 import pytest
 from site_pages import NOTEBOOKS, PAGES, ROOT, visit
 
+from sgd_helpers._wire import stored_explorers
+
 pytestmark = pytest.mark.timeout(900)
-EXPLORER_PAGES = [f"notebooks/{p.stem}.html" for p in NOTEBOOKS if "sgd-explorer-static" in p.read_text()]
+EXPLORER_PAGES = [f"notebooks/{p.stem}.html" for p in NOTEBOOKS if stored_explorers(p)]
 
 
 # ---------- navigation ----------

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 import torch
 
+import sgd_helpers._progress as _progress
 import sgd_helpers.training as training
 from sgd_helpers import (
     Progress,
@@ -232,7 +233,7 @@ def test_fit_result_repr_with_any_shape_of_params():
 
 
 def test_long_runs_show_progress_on_stderr(monkeypatch, capsys):
-    monkeypatch.setattr(training._Ticker.__init__, "__defaults__", (0.0,))  # report from the first step
+    monkeypatch.setattr(_progress.Ticker.__init__, "__defaults__", (0.0,))  # report from the first step
     fit(quadratic, torch.zeros(3), X, Y, lr=0.2, steps=3)
     descent_path(lambda x: x**2, 1.0, 0.1, 3)
     err = capsys.readouterr().err
@@ -247,3 +248,64 @@ def test_short_runs_are_silent(capsys):
 def test_progress_is_what_a_rule_needs():
     h = Progress(step=3, params=torch.zeros(2), losses=[4.0, 2.0, 1.0, 0.5], grad_norm=0.1)
     assert h.losses[-1] == 0.5 and h.val_losses is None and h.best_val_step is None
+
+
+def interrupt_at(step):
+    """A stop rule that presses Ctrl-C when the run reaches `step`."""
+    def rule(progress):
+        if progress.step == step:
+            raise KeyboardInterrupt
+        return False
+    return rule
+
+
+@pytest.mark.parametrize("keep_history", [True, False])
+def test_ctrl_c_in_a_long_run_returns_what_it_did(keep_history, capsys):
+    full = fit(quadratic, torch.zeros(3), X, Y, lr=0.2, steps=30)
+    r = fit(quadratic, torch.zeros(3), X, Y, lr=0.2, steps=10**7, stop_when=interrupt_at(12), keep_history=keep_history)
+    assert r.stop_reason == "interrupted" and r.steps == 12 and not r.diverged
+    assert r.message.startswith("stopped by Ctrl-C after step 12 of 10,000,000; the result holds the run so far")
+    torch.testing.assert_close(r.losses, full.losses[:13], rtol=0, atol=0)
+    torch.testing.assert_close(r.history, full.history[:13] if keep_history else full.history[[0, 12]], rtol=0, atol=0)
+    assert torch.equal(r.params, r.history[-1])
+    assert "fit: stopped by Ctrl-C after step 12 of 10,000,000" in capsys.readouterr().err
+
+
+class TickerThatInterrupts(_progress.Ticker):
+    """The progress line, pressing Ctrl-C once the 8th update has been made and kept (before its loss)."""
+
+    def __call__(self, done):
+        if done == 8:
+            raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize("where", ["update", "after keeping"])
+@pytest.mark.parametrize("keep_history", [True, False])
+def test_ctrl_c_between_an_update_and_its_loss_drops_the_half_made_step(where, keep_history, monkeypatch):
+    full = fit(quadratic, torch.zeros(3), X, Y, lr=0.2, steps=30)
+    calls, update = [], training._update
+
+    def update_then_interrupt(p, lr, opt):
+        update(p, lr, opt)
+        calls.append(1)
+        if len(calls) == 8:
+            raise KeyboardInterrupt
+
+    if where == "update":
+        monkeypatch.setattr(training, "_update", update_then_interrupt)
+    else:
+        monkeypatch.setattr(training, "Ticker", TickerThatInterrupts)
+    r = fit(quadratic, torch.zeros(3), X, Y, lr=0.2, steps=10**7, keep_history=keep_history, val=(X[:5], Y[:5]))
+    assert r.stop_reason == "interrupted" and r.steps == 7 and len(r.val_losses) == 8
+    torch.testing.assert_close(r.losses, full.losses[:8], rtol=0, atol=0)
+    torch.testing.assert_close(r.params, full.history[7], rtol=0, atol=0)  # the 8th update had no loss: dropped
+    assert len(r.history) == (8 if keep_history else 2)
+
+
+def test_ctrl_c_before_the_first_loss_stops_as_usual(monkeypatch):
+    def interrupted(*args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(training, "_loss", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        fit(quadratic, torch.zeros(3), X, Y, lr=0.2, steps=10)

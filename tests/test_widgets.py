@@ -6,13 +6,17 @@ test-colab`). The real browser test (tests/test_browser.py) drives the same expl
 
 import base64
 import re
+import string
 
 import numpy as np
 import pytest
 import torch
+from matplotlib.colors import to_hex
 
 import sgd_helpers.widgets as w
 from sgd_helpers import five_x_squared, max_stable_lr, mse, polynomial, quadratic, roller_coaster, sse
+from sgd_helpers._spec import SPEC, sentences
+from sgd_helpers._wire import parse_explorer_html
 
 BOOK_START = (-0.7658, -0.7506, 1.3525)
 
@@ -144,17 +148,20 @@ def test_the_html_copy_is_self_contained_and_depends_only_on_the_settings():
     assert w.MODULE.read_text() in page and "mountStatic(" in page  # the module itself, inlined
     # nothing to fetch: no address to load from (the SVG namespace is a name, not a request), no import
     assert not re.search(r"(src|href)=.https?:|url\(https?:|fetch\(|import\(|^import ", page, re.M)
-    picture = page.split('src="data:image/png;base64,')[1].split('"')[0]
-    assert base64.b64decode(picture) == ex.png()  # the picture a page that strips scripts shows
+    (copy,) = parse_explorer_html(page)
+    assert base64.b64decode(copy["picture"]) == ex.png()  # the picture a page that strips scripts shows
+    assert (copy["kind"], copy["spec"], copy["values"]) == ("coaster", ex.spec, ex.values)  # what the page mounts
+    assert (copy["status"], copy["ok"]) == (ex.message, ex.ok) and ex.message in page  # shown without a script too
     assert page == w.coaster_explorer(*roller_coaster(), start=BOOK_START).html()  # no random ids: it reproduces
     ex.set(lr=3e-5)
-    assert page != ex.html() and '"lr": 3e-05' in ex.html()  # it starts from the settings it was shown with
+    assert page != ex.html() and parse_explorer_html(ex.html())[0]["values"]["lr"] == 3e-5  # from the new settings
 
 
 def test_the_data_cannot_close_the_script_early():
-    ex = w.surface_explorer(_valley, (-2.0, 3.0), (-3.0, 2.0), ("</script>", "y"))
-    script = ex.html().split('<script type="module">')[1]
-    assert script.count("</script>") == 1 and "<\\/script>" in script
+    ex = w.surface_explorer(_valley, (-2.0, 3.0), (-3.0, 2.0), ("</script><!--<script>", "y"))
+    page = ex.html()
+    assert page.count("</script>") == 2  # the data's and the module's, and no other
+    assert parse_explorer_html(page)[0]["spec"]["names"] == ["</script><!--<script>", "y"]
 
 
 def test_a_curve_that_is_not_a_polynomial_is_refused_with_the_way_out():
@@ -234,3 +241,28 @@ def test_every_explorer_keeps_what_it_computed_for_checks_on_numbers():
     np.testing.assert_allclose(ex.figure().axes[1].lines[0].get_ydata(), ex.result["losses"].numpy())
     ex = w.surface_explorer(_valley, (-2.0, 3.0), (-3.0, 2.0), ("x", "y"), start=(-1.5, 1.5), lr=0.05, steps=100)
     assert ex.result["path"].shape == (101, 2) and len(ex.result["losses"]) == 101
+
+
+
+
+def test_every_sentence_of_explorers_json_is_a_template_the_page_can_fill():
+    """explorer.js's `fill` knows `{name}` and `{name:.4g}` and nothing else of Python's format: every sentence keeps
+    to those two, so that both languages write it the same."""
+    fields = [(text, name, spec, conversion) for text in sentences()
+              for _, name, spec, conversion in string.Formatter().parse(text) if name is not None]
+    assert len(fields) > 40
+    for text, name, spec, conversion in fields:
+        assert name.isidentifier() and conversion is None and re.fullmatch(r"(\.\d+g)?", spec), (text, name, spec)
+
+
+def test_the_page_draws_in_the_pictures_colours():
+    """The page's colours (explorers.json) are the ones matplotlib draws the pictures in."""
+    colors = SPEC["common"]["colors"]
+    assert [colors[f"C{i}"] for i in range(4)] == [to_hex(f"C{i}") for i in range(4)]
+    assert colors["curve"] == to_hex("lightgray")  # the curve in plot_descent_path
+
+
+def test_a_sentence_changed_in_explorers_json_changes_in_python(monkeypatch):
+    """One edit: the status line is the template's, not a copy."""
+    monkeypatch.setitem(SPEC["descent"]["status"], "after", "{steps} later, x is {x:.2g}")
+    assert w.descent_explorer().message == "10 steps later, x is -0.16"

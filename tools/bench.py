@@ -131,28 +131,23 @@ def bench_phone() -> dict:
 
     from browser import Explorer, chromium
 
+    from sgd_helpers._wire import stored_explorers
+
     out = {}
     with tempfile.TemporaryDirectory() as profile, chromium(profile) as context:
         page = context.new_page()
         page.set_viewport_size({"width": 390, "height": 844})
         page.route("**/*", lambda route: route.abort())
         page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": 4})
-        for path, k, copy in _static_copies():
-            page.set_content(f"<!doctype html><meta charset=utf-8><meta name=viewport content='width=device-width'>"
-                             f"<body>{copy}</body>", wait_until="load")
-            page.wait_for_selector(".sgd-explorer")
-            out[f"{path.stem}, explorer {k + 1}, phone, CPU ÷4"] = _measure_on_a_phone(
-                page, Explorer(page, page.locator(".sgd-explorer").first))
+        for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+            for k, copy in enumerate(e["html"] for e in stored_explorers(path)):
+                page.set_content(f"<!doctype html><meta charset=utf-8><meta name=viewport content='width=device-width'>"
+                                 f"<body>{copy}</body>", wait_until="load")
+                page.wait_for_selector(".sgd-explorer")
+                out[f"{path.stem}, explorer {k + 1}, phone, CPU ÷4"] = _measure_on_a_phone(
+                    page, Explorer(page, page.locator(".sgd-explorer").first))
         page.close()
     return out
-
-
-def _static_copies():
-    """(notebook, index, HTML) of every explorer's copy in the stored outputs: what a page with no kernel shows."""
-    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
-        copies = [o.data["text/html"] for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"
-                  for o in c.outputs if "sgd-explorer-static" in o.get("data", {}).get("text/html", "")]
-        yield from ((path, k, copy) for k, copy in enumerate(copies))
 
 
 def bench_browser(rounds: int = 4) -> dict | str:
@@ -164,9 +159,11 @@ def bench_browser(rounds: int = 4) -> dict | str:
     from browser import HOW_TO_GET_ONE, Explorer, NotebookPage, chromium, find_chromium
     from lab import Lab
 
+    from sgd_helpers._wire import stored_explorers
+
     if find_chromium() is None:
         return f"not measured: no Chromium ({HOW_TO_GET_ONE})"
-    with_explorers = [p for p in sorted((ROOT / "notebooks").glob("*.ipynb")) if "sgd-explorer-static" in p.read_text()]
+    with_explorers = [p for p in sorted((ROOT / "notebooks").glob("*.ipynb")) if stored_explorers(p)]
     out = {}
     with tempfile.TemporaryDirectory() as folder, tempfile.TemporaryDirectory() as profile:
         for path in with_explorers:
@@ -181,11 +178,12 @@ def bench_browser(rounds: int = 4) -> dict | str:
                 page.page.close()
             page = context.new_page()
             page.route("**/*", lambda route: route.abort())
-            for path, k, copy in _static_copies():
-                page.set_content(f"<!doctype html><meta charset=utf-8><body>{copy}</body>", wait_until="load")
-                page.wait_for_selector(".sgd-explorer")
-                explorer = Explorer(page, page.locator(".sgd-explorer").first)
-                out[f"{path.stem}, explorer {k + 1}, static page"] = _measure(explorer, rounds)
+            for path in with_explorers:
+                for k, copy in enumerate(e["html"] for e in stored_explorers(path)):
+                    page.set_content(f"<!doctype html><meta charset=utf-8><body>{copy}</body>", wait_until="load")
+                    page.wait_for_selector(".sgd-explorer")
+                    explorer = Explorer(page, page.locator(".sgd-explorer").first)
+                    out[f"{path.stem}, explorer {k + 1}, static page"] = _measure(explorer, rounds)
             page.close()
     return out | bench_phone()
 

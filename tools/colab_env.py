@@ -40,9 +40,12 @@ CONSTRAINTS = ROOT / "constraints-colab.txt"
 PACKAGES = [
     "pip", "torch", "filelock", "typing-extensions", "sympy", "networkx", "jinja2", "fsspec", "setuptools",
     "numpy", "matplotlib", "pyparsing", "pillow", "ipython", "ipykernel", "jupyter_client", "ipywidgets",
-    "anywidget", "psygnal", "fastcore", "scikit-learn", "pytest", "pytest-xdist", "nbval",
+    "anywidget", "psygnal", "fastcore", "scikit-learn", "fastai", "torchvision", "pytest", "pytest-xdist", "nbval",
 ]
+# Colab's torch and torchvision are CPU builds from PyTorch's index (URL lines in the freeze); PyPI's releases of the
+# same versions stand in for them.
 TORCH = "torch==2.11.0"
+TORCHVISION = "torchvision==0.26.0"
 
 
 def _name(line: str) -> str:
@@ -57,22 +60,22 @@ def constraints(freeze: Path) -> str:
                                                                                                  "triton"))]
     full = ROOT / "build" / "colab-freeze-pins.txt"
     full.parent.mkdir(exist_ok=True)
-    full.write_text("\n".join([TORCH, *pinned]) + "\n")
+    full.write_text("\n".join([TORCH, TORCHVISION, *pinned]) + "\n")
     out = subprocess.run(
         [sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed", "--quiet", "--report", "-",
          "-c", str(full), *PACKAGES], check=True, capture_output=True, text=True)
     wanted = {item["metadata"]["name"].lower().replace("_", "-") for item in json.loads(out.stdout)["install"]}
     kept = sorted((ln for ln in pinned if _name(ln) in wanted), key=str.lower)
-    missing = wanted - {_name(ln) for ln in kept} - {"torch"}
+    missing = wanted - {_name(ln) for ln in kept} - {"torch", "torchvision"}
     header = (
         f"# Colab's default runtime, as published in googlecolab/backend-info (pip-freeze.txt), copied from\n"
         f"# {freeze.name}: the lines for what the Colab environment installs (`make test-colab`).\n"
         f"# Refresh: python tools/colab_env.py constraints ../shared/colab/<newest freeze>\n"
         f"# torch: Colab has 2.11.0+cpu from PyTorch's index; PyPI's 2.11.0 (CUDA build) stands in for it, with the\n"
-        f"# CUDA libraries it needs to import (tools/colab_env.py).\n"
+        f"# CUDA libraries it needs to import (tools/colab_env.py); torchvision 0.26.0 likewise, from PyPI.\n"
     )
     note = f"# left to pip (not in Colab's freeze, or torch's own CUDA libraries): {', '.join(sorted(missing))}\n"
-    return header + note + TORCH + "\n" + "\n".join(kept) + "\n"
+    return header + note + TORCH + "\n" + TORCHVISION + "\n" + "\n".join(kept) + "\n"
 
 
 def stamp() -> str:
@@ -94,7 +97,7 @@ def build(target: Path) -> None:
     pip = [py, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-c", str(CONSTRAINTS)]
     subprocess.run([*pip, "pip"], check=True)
     subprocess.run([*pip, *PACKAGES], check=True)
-    subprocess.run([py, "-c", "import torch, matplotlib, ipywidgets, fastcore"], check=True)
+    subprocess.run([py, "-c", "import torch, matplotlib, ipywidgets, fastcore, fastai.callback.schedule"], check=True)
     installed.write_text(stamp())
 
 

@@ -51,6 +51,8 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 
+from sgd_helpers._wire import parse_explorer_html, replace_explorer_data
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import figures  # noqa: E402
 
@@ -60,10 +62,9 @@ PNG = "image/png"
 HTML = "text/html"
 # A figure inside HTML (an explorer's picture for pages that strip its script): compared as a figure, not as text.
 EMBEDDED = re.compile(r"(data:image/png;base64,)([A-Za-z0-9+/=]+)")
-# An explorer's data inside its HTML (its JSON state, one line): the data move in their last bits with the processor
-# (the roller coaster's noise comes from a vectorised random generator), so they are compared as numbers, to
-# STATE_RTOL, as a figure is compared within its tolerance; the explorer's text is compared exactly.
-STATE = re.compile(r"(mountStatic\(document\.getElementById\(\"[\w-]+\"\), \.\.\.)(\[.*\])(\);)")
+# An explorer's data inside its HTML (its JSON, read and written by sgd_helpers._wire): the data move in their last
+# bits with the processor (the roller coaster's noise comes from a vectorised random generator), so they are compared
+# as numbers, to STATE_RTOL, as a figure is compared within its tolerance; the explorer's text is compared exactly.
 STATE_RTOL = 1e-6
 FIGURE_DIFFS = ROOT / "build" / "reproduce"
 
@@ -153,14 +154,14 @@ def _replace_figures(cell: nbformat.NotebookNode, new: Callable[[str], str]) -> 
 
 def _states(cell: nbformat.NotebookNode) -> list[str]:
     """The JSON state of each explorer in the cell's HTML outputs."""
-    return [m.group(2) for out in cell.get("outputs", []) if HTML in out.get("data", {})
-            for m in STATE.finditer(_text(out.data[HTML]))]
+    return [e["data"] for out in cell.get("outputs", []) if HTML in out.get("data", {})
+            for e in parse_explorer_html(_text(out.data[HTML]))]
 
 
 def _replace_states(cell: nbformat.NotebookNode, new: Callable[[str], str]) -> None:
     for out in cell.get("outputs", []):
         if HTML in out.get("data", {}):
-            out.data[HTML] = STATE.sub(lambda m: m.group(1) + new(m.group(2)) + m.group(3), _text(out.data[HTML]))
+            out.data[HTML] = replace_explorer_data(_text(out.data[HTML]), new)
 
 
 def same_state(a: str, b: str, rtol: float = STATE_RTOL) -> bool:
@@ -184,7 +185,7 @@ def without_figures(text: str) -> str:
     nb = nbformat.reads(comparable(text), as_version=4)
     for cell in nb.cells:
         _replace_figures(cell, lambda _: "<a PNG figure, compared within figures.TOLERANCE>")
-        _replace_states(cell, lambda _: '"<an explorer\'s data, compared to STATE_RTOL>"')
+        _replace_states(cell, lambda _: '"an explorer\'s data, compared to STATE_RTOL"')
     return nbformat.writes(nb)
 
 

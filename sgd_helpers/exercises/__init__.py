@@ -6,7 +6,7 @@ cell below it calls the same check with `solution=True`, which raises unless the
 notebook proves that every solution is right. The solution cell prints nothing, so that its stored output does not
 give the answer away beside the collapsed code.
 
-Each notebook's exercises sit in a module of their own (`_01.py` to `_08.py`): the right answer, its confirmation,
+Each notebook's exercises sit in a module of their own (`_01.py` to `_09.py`): the right answer, its confirmation,
 the likely mistakes with their hints, and the references they are measured against, written independently of the
 notebooks. `_judge.py` judges them all the same way, in one place.
 
@@ -22,13 +22,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import _01, _02, _03, _04, _05, _06, _07, _08
+from . import _01, _02, _03, _04, _05, _06, _07, _08, _09
 from ._judge import NOT_ANSWERED, TIME_LIMIT, Exercise, judge
 
 __all__ = ["check_answer", "EXERCISES", "NOT_ANSWERED", "TIME_LIMIT"]
 
 EXERCISES: dict[str, Exercise] = {**_01.EXERCISES, **_02.EXERCISES, **_03.EXERCISES, **_04.EXERCISES,
-                                  **_05.EXERCISES, **_06.EXERCISES, **_07.EXERCISES, **_08.EXERCISES}
+                                  **_05.EXERCISES, **_06.EXERCISES, **_07.EXERCISES, **_08.EXERCISES,
+                                  **_09.EXERCISES}
 
 
 def check_answer(exercise: str, answer: Any, solution: bool = False) -> None:
