@@ -245,12 +245,20 @@ const EXPLORERS = {
       overflow: () => fill(said.overflow, { loss: run.losses[0], start: spec.start_text }),
       diverged: () => fill(said.diverged, { lr: fmt(s.lr), limit }),
       steps: () =>
-        fill(said.after, {
-          steps: nSteps(s.steps),
-          loss: run.losses[run.losses.length - 1],
-          c: cs[cs.length - 1],
-          limit,
-        }),
+        // below the floor the fit has converged to rounding residue: say how close, only (explorers.json)
+        run.losses[run.losses.length - 1] < spec.shared.floor
+          ? fill(said.converged, {
+              steps: nSteps(s.steps),
+              floor: fmt(spec.shared.floor),
+              c_floor: fmt(spec.shared.c_floor),
+              limit,
+            })
+          : fill(said.after, {
+              steps: nSteps(s.steps),
+              loss: run.losses[run.losses.length - 1],
+              c: cs[cs.length - 1],
+              limit,
+            }),
     }[run.reason]();
     return {
       status,

@@ -179,7 +179,7 @@ class Explorer(anywidget.AnyWidget):
         """A matplotlib picture of the current settings, drawn from `result`: the page's picture, for a page that
         runs no scripts."""
         width, height = SPEC[self.kind]["size"]  # in pixels, as the page draws it
-        fig = Figure(figsize=(width / 100, height / 100), dpi=100)
+        fig = Figure(figsize=(width / 100, height / 100), dpi=100, layout="none")  # lays itself out, whatever style
         FigureCanvasAgg(fig)
         self._poster(fig, self.result, **self.values)
         return fig
@@ -370,6 +370,9 @@ def scaling_explorer(
             return said["overflow"].format(loss=float(run.losses[0]), start=tuple(start)), False, result
         if run.diverged:
             return said["diverged"].format(lr=fmt(lr), limit=limits[scale]), False, result
+        if float(run.losses[-1]) < SPEC["scaling"]["floor"]:  # converged to rounding residue: say how close, only
+            return said["converged"].format(steps=n_steps(steps), floor=fmt(SPEC["scaling"]["floor"]),
+                                            c_floor=fmt(SPEC["scaling"]["c_floor"]), limit=limits[scale]), True, result
         return said["after"].format(steps=n_steps(steps), loss=float(run.losses[-1]), c=float(run.params[2]),
                                     limit=limits[scale]), True, result
 

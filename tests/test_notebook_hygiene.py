@@ -234,7 +234,7 @@ def test_each_notebook_opens_with_what_it_teaches_assumes_and_takes(nb):
     said = re.search(r"\*\*Time:\*\* about (\d+) minutes to read", title)
     assert said, f"{path.name}: the title cell gives no reading time"
     assert abs(int(said.group(1)) - reading_minutes(book)) <= 1, \
-        f"{path.name}: it says {said.group(1)} minutes; its {reading_minutes(book)} at 200 words a minute"
+        f"{path.name}: it says {said.group(1)} minutes; it takes {reading_minutes(book)} (tools/reading_time.py)"
 
 
 def test_each_notebook_ends_with_words_to_know_and_further_reading(nb):

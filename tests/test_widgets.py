@@ -267,3 +267,16 @@ def test_a_sentence_changed_in_explorers_json_changes_in_python(monkeypatch):
     """One edit: the status line is the template's, not a copy."""
     monkeypatch.setitem(SPEC["descent"]["status"], "after", "{steps} later, x is {x:.2g}")
     assert w.descent_explorer().message == "10 steps later, x is -0.16"
+
+
+def test_the_pictures_lay_themselves_out_under_the_course_s_figure_style():
+    # The notebooks draw with plt.style.use("sgd_helpers.course"), whose constrained layout would warn against the
+    # pictures' own subplots_adjust (a warning in a stored output, an error here) and move their panels.
+    import matplotlib.pyplot as plt
+
+    explorers = [w.descent_explorer(), w.coaster_explorer(*roller_coaster(), start=BOOK_START),
+                 w.scaling_explorer(*five_x_squared()), w.surface_explorer(_valley, (-2.0, 3.0), (-3.0, 2.0))]
+    plain = [[ax.get_position().bounds for ax in ex.figure().axes] for ex in explorers]
+    with plt.style.context("sgd_helpers.course"):
+        styled = [[ax.get_position().bounds for ax in ex.figure().axes] for ex in explorers]
+    assert styled == plain  # every panel where the picture put it
