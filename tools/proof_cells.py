@@ -5,9 +5,9 @@ A *proof cell* is a code cell whose statements are mostly checks (`assert`, `tes
 folded wherever the course is read: collapsed in JupyterLab (`jupyter.source_hidden`), a titled form on Colab
 (`cellView: "form"`, first line `#@title ...`), and on the website behind "Show the check" (myst-nb's `hide-input`
 tag and its `mystnb.code_prompt_show`). Checks at the end of a cell that computes are split off into a proof cell
-below it, where that changes no output. Nothing is removed: every check still runs. Setup cells and exercise
-solutions (`#@title Setup`, `#@title Solution`) are folded the same way, behind "Show the setup" and "Show the
-solution".
+below it, where that changes no output. Nothing is removed: every check still runs. Setup cells, exercise
+solutions and figure code (`#@title Setup`, `#@title Solution`, `#@title Code: ...`) are folded the same way, behind
+"Show the setup", "Show the solution" and "Show the code".
 
 `python tools/proof_cells.py [notebooks...]` folds and splits in place (then run `make outputs`);
 `tests/test_notebook_hygiene.py` fails while a proof cell is open.
@@ -24,7 +24,8 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
 TITLE = "#@title Check: the claims above, asserted"
-FOLDS = {"#@title Check": "the check", "#@title Solution": "the solution", "#@title Setup": "the setup"}
+FOLDS = {"#@title Check": "the check", "#@title Solution": "the solution", "#@title Setup": "the setup",
+         "#@title Code": "the code"}
 CHECK = re.compile(r"^\s*(assert\b|test_eq\(|test_close\(|test_ne\(|test_fail\(|torch\.testing\.assert_close\(|"
                    r"np\.testing\.assert)")
 
