@@ -670,8 +670,8 @@ function drawSurface(root, spec, s, path, losses, diverged) {
 const CSS = `
 .sgd-explorer { font: 13px/1.35 system-ui, -apple-system, "Segoe UI", sans-serif; color: #222; max-width: 960px; }
 .sgd-explorer .controls { display: grid; grid-template-columns: repeat(auto-fit, minmax(260px, 1fr)); gap: 2px 18px; }
-.sgd-explorer .row { display: grid; grid-template-columns: 92px 1fr 64px; align-items: center; gap: 6px; }
-.sgd-explorer .row.choice { grid-template-columns: 92px 1fr; }
+.sgd-explorer .control { display: grid; grid-template-columns: 92px 1fr 64px; align-items: center; gap: 6px; }
+.sgd-explorer .control.choice { grid-template-columns: 92px 1fr; }
 .sgd-explorer input[type=range] { width: 100%; height: 44px; margin: 0; }
 .sgd-explorer output { font-variant-numeric: tabular-nums; }
 .sgd-explorer .buttons { display: flex; flex-wrap: wrap; gap: 4px; }
@@ -692,7 +692,7 @@ const CSS = `
 // each button by its own word (a <label> around them would name the first one by the caption).
 function controlRow(parent, name, ctl, value, onChange) {
   const row = document.createElement(ctl.type === "buttons" ? "div" : "label");
-  row.className = ctl.type === "buttons" ? "row choice" : "row";
+  row.className = ctl.type === "buttons" ? "control choice" : "control"; // not "row": Bootstrap's, on the site
   const caption = document.createElement("span");
   caption.textContent = ctl.label;
   row.appendChild(caption);

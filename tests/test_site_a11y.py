@@ -70,7 +70,8 @@ def test_the_menu_and_contents_buttons_open_their_panels(site, width):
 
 # ---------- layout ----------
 
-CUT_OFF = """() => [...document.querySelectorAll('article pre')].filter(p => p.scrollWidth > p.clientWidth + 1)
+CUT_OFF = """() => [...document.querySelectorAll('article pre, .cell_output > .output')]
+    .filter(p => p.scrollWidth > p.clientWidth + 1)
     .map(p => p.textContent.split('\\n').sort((a, b) => b.length - a.length)[0].slice(0, 90))"""
 
 
@@ -83,7 +84,7 @@ def test_no_page_scrolls_sideways_and_no_output_is_cut_off(site, path):
             wide = page.evaluate("document.documentElement.scrollWidth - innerWidth")
             assert wide <= 0, f"{path} scrolls sideways by {wide} px at {size} size"
             cut = page.evaluate(CUT_OFF)
-            assert not cut, f"{path}, at {size} size: {len(cut)} blocks hide their lines' ends, such as {cut[:3]}"
+            assert not cut, f"{path}, at {size} size: {len(cut)} outputs hide their right-hand ends, such as {cut[:3]}"
         finally:
             page.close()
 
@@ -167,7 +168,7 @@ def announced(cdp) -> dict:
 
 
 SHOWN = """(el) => {
-    const row = el.closest('.row');
+    const row = el.closest('.control');
     return {label: row.querySelector('span').textContent.trim(), text: el.textContent.trim(),
             readout: el.type === 'range' ? row.querySelector('output').textContent.trim() : null,
             valuetext: el.getAttribute('aria-valuetext')};
