@@ -197,7 +197,7 @@ const EXPLORERS = {
     } else if (diverged) {
       const curv = c.reduce((acc, ck, j) => acc + (j >= 2 ? j * (j - 1) * ck * s.x0 ** (j - 2) : 0), 0);
       const limit = curv > 0 ? fill(said.limit, { limit: fmt(2 / curv) }) : "";
-      status = fill(said.diverged, { start: fmt(Math.abs(s.x0)), end: Math.abs(x), n: last, limit });
+      status = fill(said.diverged, { start: fmt(Math.abs(s.x0)), end: Math.abs(x), steps: nSteps(last), limit });
     } else {
       status = fill(said.after, { steps: nSteps(s.steps), x, fx });
     }
@@ -220,7 +220,7 @@ const EXPLORERS = {
       : fill(said.diverged, {
           start: finite[0],
           end: finite[finite.length - 1],
-          n: run.steps,
+          steps: nSteps(run.steps),
           lr: fmt(s.lr),
           limit: fmt(spec.limit),
         });
@@ -503,25 +503,46 @@ export function range(values, pad = 0.05, log = false) {
   return [lo - (hi - lo) * pad, hi + (hi - lo) * pad];
 }
 
-// An SVG of the explorer's size in explorers.json (pixels; Python draws its picture at that size too).
-function figure(root, [width, height]) {
+// An SVG as wide as the picture is on the page (`root.sgdWidth`, CSS pixels; one SVG unit a pixel, so that its text
+// is drawn at the CSS sizes below, 11 to 13 px, on a phone as on a laptop), named by what it shows (`label`), and
+// the boxes of its panels: side by side (as wide as `weights` say) where each gets 200 px or more, else stacked.
+// `size` is explorers.json's, the size Python draws its picture at: its height is kept where the panels sit side by
+// side, and its width is used until the page has said how wide the picture is.
+function figure(root, [width, height], weights, label) {
+  const w = Math.round(root.sgdWidth || width);
+  const [left, right, gap, top, below] = [64, 16, 86, 30, 52];
+  const total = weights.reduce((a, b) => a + b, 0);
+  const room = w - left - right - gap * (weights.length - 1);
+  let boxes, h;
+  if (weights.length === 1 || (room * Math.min(...weights)) / total >= 200) {
+    let x = left;
+    boxes = weights.map((k) => {
+      const box = { x, y: top, w: (room * k) / total, h: height - top - below };
+      x += box.w + gap;
+      return box;
+    });
+    h = height;
+  } else {
+    const pw = w - left - right;
+    const ph = Math.round(Math.min(height - top - below, Math.max(180, 0.7 * pw)));
+    boxes = weights.map((_, i) => ({ x: left, y: top + i * (ph + top + below), w: pw, h: ph }));
+    h = weights.length * (ph + top + below);
+  }
   root.replaceChildren();
-  return el("svg", { viewBox: `0 0 ${width} ${height}`, width: "100%", role: "img", class: "sgd-figure" }, root);
+  const attrs = { viewBox: `0 0 ${w} ${h}`, width: "100%", role: "img", "aria-label": label, class: "sgd-figure" };
+  return [el("svg", attrs, root), boxes];
 }
 
 function drawDescent(root, spec, s, limit, shown, diverged) {
-  const svg = figure(root, spec.shared.size);
+  const title = fill(spec.shared.title, { lr: fmt(s.lr), steps: nSteps(s.steps), x0: fmt(s.x0) });
+  const [svg, [box]] = figure(root, spec.shared.size, [1], fill(spec.shared.chart, { title }));
   const [c, colors] = [spec.coefficients, spec.shared.colors];
   const grid = Array.from({ length: 200 }, (_, i) => -limit + (2 * limit * i) / 199);
   const curve = grid.map((x) => c.reduce((acc, ck, j) => acc + ck * x ** j, 0));
   const top = Math.max(curve[0], curve[curve.length - 1]);
   const yr = range(curve.concat(shown.map((x) => power32(c, x))));
   if (top > 0) yr[1] = top * 1.05;
-  const ax = new Axes(svg, { x: 64, y: 34, w: 557, h: 296 }, [-limit * 1.05, limit * 1.05], yr, {
-    xlabel: "x",
-    ylabel: "f(x)",
-    title: fill(spec.shared.title, { lr: fmt(s.lr), steps: nSteps(s.steps), x0: fmt(s.x0) }),
-  });
+  const ax = new Axes(svg, box, [-limit * 1.05, limit * 1.05], yr, { xlabel: "x", ylabel: "f(x)", title });
   ax.line(grid, curve, { color: colors.curve, width: 2 });
   const ys = shown.map((x) => power32(c, x));
   ax.line(shown, ys, { color: colors.C1, width: 1 });
@@ -534,7 +555,7 @@ function drawDescent(root, spec, s, limit, shown, diverged) {
       ["f", "line", colors.curve],
       ["steps", "o", colors.C1],
       ["start", "s", colors.C3],
-      diverged ? [`step ${n}: flying off`, "x", colors.bad] : [`after ${n} steps`, "*", colors.C2],
+      diverged ? [`step ${n}: flying off`, "x", colors.bad] : [`after ${nSteps(n)}`, "*", colors.C2],
     ],
     "center",
   );
@@ -553,16 +574,17 @@ function lossAxes(svg, box, losses, title, ylabel, color) {
 }
 
 function drawCoaster(root, spec, s, run, finite) {
-  const { size, colors, clamp, titles } = spec.shared;
-  const svg = figure(root, size);
+  const { size, colors, clamp, titles, chart } = spec.shared;
+  const title = fill(titles[0], { steps: nSteps(run.steps), lr: fmt(s.lr) });
+  const [svg, boxes] = figure(root, size, [1, 1], fill(chart, { title }));
   const p = run.history[run.history.length - 1];
   const preds = spec.x.map((t) =>
     Math.min(clamp, Math.max(-clamp, f32(f32(f32(p[0] * f32(t * t)) + f32(p[1] * t)) + p[2]))),
   );
-  const left = new Axes(svg, { x: 64, y: 30, w: 370, h: 254 }, range(spec.x), range(spec.y.concat(preds)), {
+  const left = new Axes(svg, boxes[0], range(spec.x), range(spec.y.concat(preds)), {
     xlabel: "time",
     ylabel: "speed",
-    title: fill(titles[0], { steps: nSteps(run.steps), lr: fmt(s.lr) }),
+    title,
   });
   for (const [i, t] of spec.x.entries()) left.mark(t, spec.y[i], "o", colors.C0, 5);
   left.line(spec.x, preds, { color: colors.bad, width: 2 });
@@ -573,16 +595,16 @@ function drawCoaster(root, spec, s, run, finite) {
     ],
     "center",
   );
-  lossAxes(svg, { x: 520, y: 30, w: 365, h: 254 }, finite, titles[1], "loss", colors.C0);
+  lossAxes(svg, boxes[1], finite, titles[1], "loss", colors.C0);
 }
 
 function drawScaling(root, spec, s, finite, cs) {
-  const { size, colors, titles } = spec.shared;
-  const svg = figure(root, size);
+  const { size, colors, titles, chart } = spec.shared;
   const title = fill(titles[0], { scale: fmt(s.scale), lr: fmt(s.lr) });
-  lossAxes(svg, { x: 64, y: 30, w: 370, h: 254 }, finite, title, "SSE", colors.C0);
+  const [svg, boxes] = figure(root, size, [1, 1], fill(chart, { title }));
+  lossAxes(svg, boxes[0], finite, title, "SSE", colors.C0);
   const steps = cs.map((_, i) => i);
-  const right = new Axes(svg, { x: 520, y: 30, w: 365, h: 254 }, [-0.5, cs.length - 0.5], range(cs.concat([0])), {
+  const right = new Axes(svg, boxes[1], [-0.5, cs.length - 0.5], range(cs.concat([0])), {
     xlabel: "step",
     ylabel: "c",
     title: titles[1],
@@ -594,14 +616,12 @@ function drawScaling(root, spec, s, finite, cs) {
 function drawSurface(root, spec, s, path, losses, diverged) {
   const said = spec.shared;
   const colors = said.colors;
-  const svg = figure(root, said.size);
   const [xlim, ylim] = [spec.xlim, spec.ylim];
   const what = s.method === "momentum" ? fill(said.momentum_title, { beta: fmt(s.beta) }) : said.methods[s.method];
-  const left = new Axes(svg, { x: 66, y: 30, w: 470, h: 318 }, xlim, ylim, {
-    xlabel: spec.names[0],
-    ylabel: spec.names[1],
-    title: fill(said.titles[0], { what, lr: fmt(s.lr), steps: nSteps(s.steps) }),
-  });
+  const title = fill(said.titles[0], { what, lr: fmt(s.lr), steps: nSteps(s.steps) });
+  const label = fill(said.chart, { x_name: spec.names[0], y_name: spec.names[1], title });
+  const [svg, boxes] = figure(root, said.size, [3, 2], label);
+  const left = new Axes(svg, boxes[0], xlim, ylim, { xlabel: spec.names[0], ylabel: spec.names[1], title });
   for (const level of spec.levels) {
     // the contour of a bowl is an ellipse around its minimum
     const pts = Array.from({ length: 121 }, (_, i) => {
@@ -640,20 +660,25 @@ function drawSurface(root, spec, s, path, losses, diverged) {
   ]);
   const floor = said.excess_floor * Math.max(Math.abs(spec.lowest), 1);
   const excess = losses.filter(Number.isFinite).map((l) => Math.min(said.loss_cap, Math.max(floor, l - spec.lowest)));
-  lossAxes(svg, { x: 630, y: 30, w: 305, h: 318 }, excess, said.titles[1], said.loss_label, colors.C0);
+  lossAxes(svg, boxes[1], excess, said.titles[1], said.loss_label, colors.C0);
 }
 
 // ---------- the controls ----------
 
+// Every control is a 44 px target (a thumb's); the buttons' colours are their own, so that they keep their contrast
+// on a page in dark mode; the keyboard's place is always outlined.
 const CSS = `
 .sgd-explorer { font: 13px/1.35 system-ui, -apple-system, "Segoe UI", sans-serif; color: #222; max-width: 960px; }
-.sgd-explorer .controls { display: grid; grid-template-columns: repeat(auto-fit, minmax(260px, 1fr)); gap: 4px 18px; }
-.sgd-explorer label { display: grid; grid-template-columns: 92px 1fr 64px; align-items: center; gap: 6px; }
-.sgd-explorer input[type=range] { width: 100%; margin: 0; }
+.sgd-explorer .controls { display: grid; grid-template-columns: repeat(auto-fit, minmax(260px, 1fr)); gap: 2px 18px; }
+.sgd-explorer .control { display: grid; grid-template-columns: 92px 1fr 64px; align-items: center; gap: 6px; }
+.sgd-explorer .control.choice { grid-template-columns: 92px 1fr; }
+.sgd-explorer input[type=range] { width: 100%; height: 44px; margin: 0; }
 .sgd-explorer output { font-variant-numeric: tabular-nums; }
-.sgd-explorer .buttons button { font: inherit; padding: 2px 8px; margin-right: 3px; border: 1px solid #aaa;
-  background: #f4f4f4; border-radius: 3px; cursor: pointer; }
-.sgd-explorer .buttons button[aria-pressed=true] { background: #1f77b4; color: white; border-color: #1f77b4; }
+.sgd-explorer .buttons { display: flex; flex-wrap: wrap; gap: 4px; }
+.sgd-explorer .buttons button { font: inherit; min-height: 44px; min-width: 44px; padding: 0 12px; white-space: nowrap;
+  border: 1px solid #767676; background: #f4f4f4; color: #1a1a1a; border-radius: 4px; cursor: pointer; }
+.sgd-explorer .buttons button[aria-pressed=true] { background: #1f77b4; color: #fff; border-color: #1f77b4; }
+.sgd-explorer :focus-visible { outline: 3px solid #1f77b4; outline-offset: 2px; }
 .sgd-explorer .status { margin: 6px 0 2px; min-height: 1.35em; }
 .sgd-explorer .status.bad { color: var(--sgd-bad); }
 .sgd-explorer svg text { font-size: 12px; fill: #222; }
@@ -662,15 +687,21 @@ const CSS = `
 .sgd-explorer .picture img { width: 100%; height: auto; }
 `;
 
+// One control's row. A screen reader hears a slider as its caption and the value shown beside it (aria-valuetext,
+// from the start), so the readout itself is hidden from it; a row of buttons is a group named by its caption, and
+// each button by its own word (a <label> around them would name the first one by the caption).
 function controlRow(parent, name, ctl, value, onChange) {
-  const row = document.createElement("label");
+  const row = document.createElement(ctl.type === "buttons" ? "div" : "label");
+  row.className = ctl.type === "buttons" ? "control choice" : "control"; // not "row": Bootstrap's, on the site
   const caption = document.createElement("span");
   caption.textContent = ctl.label;
   row.appendChild(caption);
   if (ctl.type === "buttons") {
+    caption.id = `sgd-caption-${Math.random().toString(36).slice(2)}`;
     const box = document.createElement("span");
     box.className = "buttons";
     box.setAttribute("role", "group");
+    box.setAttribute("aria-labelledby", caption.id);
     const buttons = ctl.options.map(([text, v]) => {
       const b = document.createElement("button");
       b.type = "button";
@@ -685,7 +716,6 @@ function controlRow(parent, name, ctl, value, onChange) {
       return b;
     });
     row.appendChild(box);
-    row.style.gridTemplateColumns = "92px 1fr";
     parent.appendChild(row);
     return;
   }
@@ -693,12 +723,14 @@ function controlRow(parent, name, ctl, value, onChange) {
   input.type = "range";
   input.name = name;
   const shown = document.createElement("output");
+  shown.setAttribute("aria-hidden", "true");
   const pick = ctl.type === "int" ? (i) => i : (i) => ctl.options[i];
   if (ctl.type === "int") Object.assign(input, { min: ctl.min, max: ctl.max, step: 1 });
   else Object.assign(input, { min: 0, max: ctl.options.length - 1, step: 1 });
   input.value = String(ctl.type === "int" ? value : ctl.options.indexOf(value));
   shown.textContent = ctl.type === "int" ? String(value) : fmt(value);
   input.setAttribute("aria-label", ctl.label);
+  input.setAttribute("aria-valuetext", shown.textContent);
   input.addEventListener("input", () => {
     const v = pick(Number(input.value));
     shown.textContent = ctl.type === "int" ? String(v) : fmt(v);
@@ -729,14 +761,24 @@ function mount(el, model) {
   controls.className = "controls";
   const status = document.createElement("div");
   status.className = "status";
-  status.setAttribute("aria-live", "polite");
+  status.setAttribute("aria-live", "polite"); // the explorer's one live region: what a move did, said once
   const picture = document.createElement("div");
   picture.className = "picture";
   root.append(style, controls, status, picture);
   el.appendChild(root);
+  let out = null;
+  // The picture is drawn as wide as it is on the page (see `figure`), and again when that changes.
+  picture.sgdWidth = picture.clientWidth;
+  new ResizeObserver(([seen]) => {
+    const width = Math.round(seen.contentRect.width);
+    if (width && width !== Math.round(picture.sgdWidth)) {
+      picture.sgdWidth = width;
+      if (out) out.draw(picture);
+    }
+  }).observe(picture);
   const redraw = () => {
     const t0 = performance.now();
-    const out = compute(kind, spec, values);
+    out = compute(kind, spec, values);
     out.draw(picture);
     status.textContent = out.status;
     status.classList.toggle("bad", !out.ok);

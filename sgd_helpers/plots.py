@@ -36,6 +36,7 @@ from ._checks import (
     positive,
     warn,
 )
+from ._format import n_steps
 
 __all__ = ["plot_function", "plot_tangent", "show_preds", "plot_descent_path", "plot_loss", "log_scale",
            "plot_contours", "plot_path"]
@@ -250,7 +251,7 @@ def plot_descent_path(
     ax.plot(_np(xs), _np(ys), "-o", ms=4, lw=1, color="C1", zorder=2, label="steps")
     ax.plot(_np(xs[:1]), _np(ys[:1]), "s", color="C3", ms=7, zorder=3, label="start")
     last = dict(marker="X", color=RED, label=f"step {len(xs) - 1}: flying off") if diverged else \
-        dict(marker="*", color="C2", label=f"after {len(xs) - 1} steps")
+        dict(marker="*", color="C2", label=f"after {n_steps(len(xs) - 1)}")
     ax.plot(_np(xs[-1:]), _np(ys[-1:]), ls="none", ms=11, zorder=3, **last)
     ax.set_xlabel("x")
     ax.set_ylabel("f(x)")

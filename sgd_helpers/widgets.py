@@ -274,7 +274,8 @@ def descent_explorer(
         if diverged:
             curvature = _curvature(f, x0)
             limit = said["limit"].format(limit=fmt(2 / curvature)) if curvature > 0 else ""
-            return said["diverged"].format(start=fmt(abs(x0)), end=abs(x), n=len(xs) - 1, limit=limit), False, result
+            return said["diverged"].format(start=fmt(abs(x0)), end=abs(x), steps=n_steps(len(xs) - 1),
+                                          limit=limit), False, result
         return said["after"].format(steps=n_steps(steps), x=x, fx=fx), True, result
 
     controls = {"x0": _choice("start x", grid(-2, 2, 0.1, x0)), "lr": _choice("lr", DESCENT_LRS), "steps": _steps(50)}
@@ -324,8 +325,8 @@ def coaster_explorer(
         result = {"params": run.history, "losses": run.losses}
         finite = run.losses[torch.isfinite(run.losses)]
         if run.diverged or run.stop_reason == "overflow":
-            return said["diverged"].format(start=float(finite[0]), end=float(finite[-1]), n=run.steps, lr=fmt(lr),
-                                           limit=fmt(limit)), False, result
+            return said["diverged"].format(start=float(finite[0]), end=float(finite[-1]), steps=n_steps(run.steps),
+                                           lr=fmt(lr), limit=fmt(limit)), False, result
         found = dict(zip("abc", run.params.tolist(), strict=True))
         return said["after"].format(steps=n_steps(steps), loss=float(run.losses[-1]), **found), True, result
 
@@ -407,7 +408,7 @@ LOSS_CAP = SURFACE["loss_cap"]
 
 def _diverged_on_the_surface(losses: torch.Tensor, method: str, beta: float, lam_max: float) -> str:
     """The red status line of a diverged run on the surface: how far the loss grew, and the method's own limit."""
-    # each method's largest stable rate, as explorer.js writes it too: 2 / λmax, and 2 (1 + β) / λmax with momentum
+    # each method's largest stable rate, as explorer.js writes it too: 2 / λ_max, and 2 (1 + β) / λ_max with momentum
     limit = {"gd": 2 / lam_max, "momentum": 2 * (1 + beta) / lam_max}.get(method)
     said = SURFACE["status"][method].format(beta=fmt(beta), limit=fmt(limit) if limit is not None else "")
     finite = losses[torch.isfinite(losses)]
@@ -458,7 +459,7 @@ def surface_explorer(
     >>> ex = surface_explorer(lambda p: (p[..., 0] ** 2 + 10 * p[..., 1] ** 2), (-2, 2), (-1, 1), ("x", "y"),
     ...                       start=(1.5, 0.5), lr=0.05, steps=50)
     >>> ex.set(lr=0.2); ex.ok, ex.message.split("; ")[1]
-    (False, 'gradient descent is stable only below lr = 2 / λmax = 0.1')
+    (False, 'gradient descent is stable only below lr = 2 / λ_max = 0.1')
     """
     xlim, ylim = (_span(v, n) for v, n in ((xlim, "xlim"), (ylim, "ylim")))
     _check_names_and_start(names, start)

@@ -164,8 +164,9 @@ EXERCISE_CALL = re.compile(r'check_answer\("(\d\d\.\d)"')
 
 
 def _hidden(cell) -> bool:
-    """Collapsed in JupyterLab (source_hidden) and a form on Colab (cellView), which shows only its #@title."""
-    return cell.metadata.get("jupyter", {}).get("source_hidden") is True and cell.metadata.get("cellView") == "form"
+    """Collapsed in JupyterLab (source_hidden), a form on Colab (cellView), which shows only its #@title, and folded
+    on the website behind a prompt that says what it hides (myst-nb's hide-input and code_prompt_show)."""
+    return proof_cells.folded(cell)
 
 
 def test_exercises_are_a_learner_cell_then_a_hidden_solution(nb):
@@ -206,10 +207,11 @@ def test_every_registered_exercise_is_asked_in_a_notebook():
 
 def test_proof_cells_are_folded_out_of_the_reading_path(nb):
     """A cell that is mostly checks proves the sentence above it: folded (collapsed in JupyterLab, a titled form on
-    Colab), never removed. `python tools/proof_cells.py` folds them."""
+    Colab, behind "Show the check" on the website), never removed; so are every check, setup and solution cell.
+    `python tools/proof_cells.py` folds them."""
     path, book = nb
-    open_proofs = [c.source.splitlines()[0] for c in book.cells
-                   if proof_cells.is_proof(c) and not proof_cells.folded(c)]
+    open_proofs = [c.source.splitlines()[0] for c in book.cells if c.cell_type == "code" and not proof_cells.folded(c)
+                   and (proof_cells.is_proof(c) or c.source.startswith(tuple(proof_cells.FOLDS)))]
     assert not open_proofs, f"{path.name}: open proof cells starting {open_proofs}; run tools/proof_cells.py"
     for cell in book.cells:
         if cell.cell_type == "code" and proof_cells.folded(cell):

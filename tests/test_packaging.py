@@ -114,3 +114,21 @@ def test_licences_and_sources_are_stated():
     readme = (ROOT / "README.md").read_text()
     assert "NOTICE.md" in readme and "LICENSE-CONTENT" in readme and "CONTRIBUTING.md" in readme
     assert "tools/links.py" in (ROOT / "CONTRIBUTING.md").read_text()  # how to add a notebook
+
+
+def test_citation_cff_is_valid_and_names_this_release_and_repository():
+    """CITATION.cff is what GitHub's "Cite this repository" and the website's "Cite this course" show: valid Citation
+    File Format 1.2.0 (checked against the format's own schema, tests/data/cff-1.2.0.schema.json, as published by
+    citation-file-format under CC BY 4.0), naming the release and the repository pyproject.toml names."""
+    import json
+
+    import jsonschema
+
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text())
+    schema = json.loads((ROOT / "tests" / "data" / "cff-1.2.0.schema.json").read_text())
+    jsonschema.validate(cff, schema, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
+    assert cff["cff-version"] == "1.2.0"
+    assert cff["version"] == PYPROJECT["project"]["version"], "CITATION.cff's version is sgd-helpers' release"
+    assert cff["repository-code"] == f"https://github.com/{PYPROJECT['tool']['sgd-course']['repository']}"
+    with pytest.raises(jsonschema.ValidationError):  # the schema does judge: the required message left out
+        jsonschema.validate({key: value for key, value in cff.items() if key != "message"}, schema)

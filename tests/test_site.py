@@ -1,70 +1,27 @@
 """The course's website, built from the stored notebooks and read in a real browser with the network cut off.
 
-`make site` builds build/site (tools/site.py). Here it is built again, served on a loopback port and opened page by
-page in headless Chromium, at a desktop width and at a phone's 375 pixels, with every request that leaves the
-page's own server blocked. A page fails on a blocked request, a console error, raw TeX, a solution shown without a
-click, or a figure that does not decode. Screenshots of each page land in build/site-shots/.
+`make site` builds build/site (tools/site_build.py). Here it is built again, served on a loopback port (the `site`
+fixture, tests/conftest.py) and opened page by page in headless Chromium (tests/site_pages.py), at a laptop's
+1280 × 800 and a phone's 390 × 844, with every request that leaves the page's own server blocked. A page fails on a
+blocked request, a console error, a request the site cannot answer (a missing favicon), raw TeX, a solution shown
+without a click, or a figure that does not decode. Screenshots of each page at both sizes land in build/site-shots/.
+Accessibility, navigation and layout: tests/test_site_a11y.py.
 
 Needs a Chromium, as tests/test_browser.py does: without one the test is skipped (under CI=true, it fails).
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import threading
 from pathlib import Path
 
 import pytest
-from browser import chromium, need_chromium
+from site_pages import NOTEBOOKS, PAGES, ROOT, SHOTS, SIZES, visit
 
 from sgd_helpers._wire import stored_explorers
 
-ROOT = Path(__file__).resolve().parent.parent
-SHOTS = ROOT / "build" / "site-shots"
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-PAGES = ["index.html"] + [f"notebooks/{p.stem}.html" for p in NOTEBOOKS]
-WIDTHS = {"desktop": 1280, "phone": 375}
 RAW_TEX = re.compile(r"\$\$|\\\(|\\\[|\\frac|\\begin\{")
 pytestmark = pytest.mark.timeout(600)
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    pytest.importorskip("myst_nb", reason="the site's tools are not installed: pip install -e '.[site]'")
-    need_chromium("site test")
-    import site_build
-
-    site_build.build()
-    handler = functools.partial(Quiet, directory=str(site_build.OUT))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    try:
-        with chromium(str(tmp_path_factory.mktemp("profile"))) as context:
-            yield f"http://127.0.0.1:{server.server_port}/", context
-    finally:
-        server.shutdown()
-        server.server_close()  # its listening socket too: an unclosed one warns (an error here) in a later test
-
-
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:  # the test reports what matters; no line per file served
-        pass
-
-
-def visit(context, base: str, path: str, width: int) -> tuple[object, list[str], list[str]]:
-    """Open one page with every outside request blocked; return it, the blocked URLs and the console errors."""
-    page = context.new_page()
-    page.set_viewport_size({"width": width, "height": 900})
-    blocked, errors = [], []
-    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
-               else (blocked.append(route.request.url), route.abort()))
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(base + path, wait_until="networkidle")
-    return page, blocked, errors
 
 
 UNDECODED = """async () => {
@@ -77,8 +34,8 @@ UNDECODED = """async () => {
 @pytest.mark.parametrize("path", PAGES)
 def test_every_page_reads_offline_with_solutions_folded(site, path):
     base, context = site
-    for label, width in WIDTHS.items():
-        page, blocked, errors = visit(context, base, path, width)
+    for label in SIZES:
+        page, blocked, errors = visit(context, base, path, label)
         try:
             assert not blocked, f"{path} asked the network for {blocked[:3]}"
             assert not errors, f"{path}: console errors {errors[:3]}"
@@ -93,9 +50,6 @@ def test_every_page_reads_offline_with_solutions_folded(site, path):
                 assert len(solutions) == book_solutions, f"{path}: {len(solutions)} of {book_solutions} folded"
                 for details in solutions:
                     assert not details.query_selector("pre").is_visible(), f"{path}: a solution shows unasked"
-            width_used = page.evaluate("document.documentElement.scrollWidth")
-            if label == "phone":
-                assert width_used <= width + 1, f"{path}: {width_used} px wide on a {width} px phone"
             page.screenshot(path=str(SHOTS / f"{Path(path).stem}-{label}.png"))
         finally:
             page.close()
@@ -103,7 +57,7 @@ def test_every_page_reads_offline_with_solutions_folded(site, path):
 
 def test_a_solution_opens_on_click(site):
     base, context = site
-    page, _, _ = visit(context, base, "notebooks/02_learning_rate.html", WIDTHS["desktop"])
+    page, _, _ = visit(context, base, "notebooks/02_learning_rate.html", "desktop")
     details = page.query_selector("details.hide:has(summary:has-text('Show the solution'))")
     details.query_selector("summary").click()
     assert details.query_selector("pre").is_visible() and "solution=True" in details.inner_text()
@@ -112,7 +66,7 @@ def test_a_solution_opens_on_click(site):
 
 def test_the_download_is_the_stored_notebook(site):
     base, context = site
-    page, _, _ = visit(context, base, "notebooks/08_first_network.html", WIDTHS["desktop"])
+    page, _, _ = visit(context, base, "notebooks/08_first_network.html", "desktop")
     href = page.eval_on_selector("a[href$='.ipynb']:not([href^='http'])", "a => a.href")
     assert page.request.get(href).body() == (ROOT / "notebooks" / "08_first_network.ipynb").read_bytes()
     page.close()
@@ -120,7 +74,7 @@ def test_the_download_is_the_stored_notebook(site):
 
 def test_search_works_without_a_server_behind_it(site):
     base, context = site
-    page, blocked, errors = visit(context, base, "search.html?q=momentum", WIDTHS["desktop"])
+    page, blocked, errors = visit(context, base, "search.html?q=momentum", "desktop")
     page.wait_for_selector("#search-results li", timeout=20_000)
     found = page.eval_on_selector_all("#search-results li a", "links => links.map(a => a.getAttribute('href'))")
     assert any("04_loss_surface" in href for href in found), found
@@ -139,8 +93,8 @@ def test_each_explorer_is_alive_on_its_page(site, path):
 
     base, context = site
     stored = stored_explorers(ROOT / path.replace(".html", ".ipynb"))[0]["status"]
-    for label, width in WIDTHS.items():
-        page, blocked, errors = visit(context, base, path, width)
+    for label in SIZES:
+        page, blocked, errors = visit(context, base, path, label)
         try:
             page.wait_for_selector(".sgd-explorer")
             ex = Explorer(page, page.locator(".sgd-explorer").first)

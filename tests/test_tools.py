@@ -199,7 +199,8 @@ def test_a_new_notebook_gets_its_badge_and_setup_cell_and_keeps_its_own_code(tmp
     cells = nbformat.read(path, as_version=4).cells
     assert cells[0].source == f"# 08 · A new topic\n\n{links.badge(path.name)}\n\nWhat it teaches."
     assert [c.source for c in cells[1:]] == [links.setup_source(), "x = 1"]
-    assert cells[1].metadata == {"jupyter": {"source_hidden": True}, "cellView": "form"}  # folded to its title
+    assert cells[1].metadata == {"jupyter": {"source_hidden": True}, "cellView": "form", "tags": ["hide-input"],
+                                 "mystnb": {"code_prompt_show": "Show the setup", "code_prompt_hide": "Hide the setup"}}
     assert not links.sync(path)  # a second run changes nothing
 
 
@@ -221,6 +222,26 @@ def test_an_explorer_s_data_are_compared_as_numbers_and_its_text_exactly():
     assert "explorer 1's data differ" in problem
     said = _book(_png(200), status="changed")
     assert any("its text differs" in p for p in run_notebooks.differences("x.ipynb", stored, said, save_to=None))
+
+
+def test_a_fold_hides_a_cell_in_jupyterlab_on_colab_and_on_the_website_and_keeps_its_other_metadata():
+    """One fold, three readers: JupyterLab's source_hidden, Colab's form, myst-nb's hide-input tag with a prompt that
+    says what is hidden. A figure's alt text (myst-nb's `image` options) and other tags stay."""
+    import proof_cells
+
+    cell = nbformat.v4.new_code_cell("assert 1 + 1 == 2\nassert 2 > 1")
+    cell.metadata.update(tags=["parameters"], mystnb={"image": {"alt": "A curve."}})
+    assert proof_cells.is_proof(cell) and not proof_cells.folded(cell)
+    proof_cells.fold(cell)
+    assert cell.source.startswith(proof_cells.TITLE) and proof_cells.folded(cell)
+    assert cell.metadata.tags == ["parameters", "hide-input"]
+    assert cell.metadata.mystnb == {"image": {"alt": "A curve."}, "code_prompt_show": "Show the check",
+                                    "code_prompt_hide": "Hide the check"}
+    solution = nbformat.v4.new_code_cell("#@title Solution\ncheck_answer('01.1', 2, solution=True)")
+    solution.metadata.update(jupyter={"source_hidden": True}, cellView="form")
+    assert not proof_cells.folded(solution)  # hidden in JupyterLab and Colab, open on the website
+    proof_cells.fold(solution)
+    assert solution.metadata.mystnb["code_prompt_show"] == "Show the solution" and proof_cells.folded(solution)
 
 
 def test_nbval_blanks_an_explorer_s_data_and_picture_with_regexes_that_name_no_explorer():

@@ -37,7 +37,8 @@ def test_descent_explorer_draws_the_closed_form_path(x0, lr, steps):
 def test_descent_explorer_flags_divergence_at_once_and_names_the_limit(steps):
     ex = w.descent_explorer(lr=1.05, steps=steps)  # |x| grows by 1.1 at every step
     assert not ex.ok and ex.message.startswith("diverged: |x| grew from 1.5 to ")
-    assert "stable only below lr = 2 / f''(x) = 1 here" in ex.message and "#d62728" in ex.html()  # in red
+    assert "stable only below lr = 2 / f''(x) = 1 here" in ex.message and SPEC["common"]["colors"]["bad"] in ex.html()
+    assert f" in {steps} step{'' if steps == 1 else 's'};" in ex.message  # "1 step", not "1 steps"
     assert np.abs(_path(ex)[: ex.result["shown"]]).max() <= 3.0  # only the part inside the window is drawn
     last = ex.figure().axes[0].lines[-1]
     assert last.get_marker() == "X" and "flying off" in last.get_label()  # not the star that means "arrived"
@@ -79,7 +80,7 @@ def test_coaster_explorer_prompts_hold_at_the_settings_named():
     ex = w.coaster_explorer(time, speed, start=BOOK_START)  # 10 steps at 1e-5
     ex.set(lr=4e-5)  # just past the limit, at the default 10 steps: red, and the limit named
     limit = max_stable_lr(time, 2)
-    assert not ex.ok and f"2 / λmax = {w.fmt(limit)}" in ex.message and w.fmt(limit) == "3.54e-5"
+    assert not ex.ok and f"2 / λ_max = {w.fmt(limit)}" in ex.message and w.fmt(limit) == "3.54e-5"
     _, losses = _hand_loop(time, speed, BOOK_START, 4e-5, 10)
     assert losses[-1] > losses[0] and losses[-1] > losses[-2]  # above the start and growing: the rule
     ex.set(lr=3e-5)
@@ -188,7 +189,7 @@ def test_surface_explorer_draws_the_path_descent_path_takes(method, settings):
     assert ex.ok and ex.message.startswith("after 100 steps: loss = ") and "lowest possible 2" in ex.message
 
 
-@pytest.mark.parametrize("method, limit", [("gd", "2 / λmax = 0.08"), ("momentum", "2 (1 + β) / λmax = 0.152")])
+@pytest.mark.parametrize("method, limit", [("gd", "2 / λ_max = 0.08"), ("momentum", "2 (1 + β) / λ_max = 0.152")])
 def test_surface_explorer_flags_divergence_with_its_method_s_limit(method, limit):
     ex = w.surface_explorer(_valley, (-2.0, 3.0), (-3.0, 2.0), ("x", "y"), start=(-1.5, 1.5), method=method, lr=0.2,
                             beta=0.9, steps=50)

@@ -8,6 +8,11 @@
    Chromium. Two measures each: from a key press to the end of the new drawing, and, while a slider is dragged,
    from each input event to the end of the drawing it caused. Median and 95th percentile; the aim is under 16 ms,
    one frame, so a drag never drops one. Skipped with a note where no Chromium is found.
+   And as on a mid-range phone: each explorer's static copy at 390 × 844 with the CPU slowed 4× (Chromium's
+   `Emulation.setCPUThrottlingRate`), 20 key presses and a drag per control, from the event (the key going down,
+   or the slider's input event during a drag) to the frame that shows the new drawing: a task posted (through a
+   MessageChannel) from the next requestAnimationFrame after the drawing runs once that frame's style, layout and
+   paint are done, so the time includes them.
 3. `fit`'s time per step against a bare hand-written PyTorch loop on the same
    problem (seed 003's quadratic on 5x², SSE, lr 1e-7), interleaved repeats.
 
@@ -80,6 +85,71 @@ def _measure(explorer, rounds: int) -> dict:
     return {"key press": _summary(presses), "drag": _summary(drags)}
 
 
+# Before a phone run: for every drawing, the time from the event that caused it to the frame that shows it, and
+# whether a key or a drag caused it.
+PAINTED = """(root) => {
+    window.__sgdPainted = [];
+    if (root.__sgdPaintTimed) return;
+    root.__sgdPaintTimed = true;
+    let t0 = null, how = null;
+    root.addEventListener('keydown', (e) => { [t0, how] = [e.timeStamp, 'key press']; }, {capture: true});
+    root.addEventListener('input', (e) => { if (t0 === null) [t0, how] = [e.timeStamp, 'drag']; }, {capture: true});
+    root.addEventListener('sgd-redrawn', () => {
+        const [start, cause] = [t0, how];
+        t0 = null;
+        if (start === null) return;
+        requestAnimationFrame(() => {
+            const after = new MessageChannel();
+            after.port1.onmessage = () => window.__sgdPainted.push([performance.now() - start, cause]);
+            after.port2.postMessage(null);
+        });
+    });
+}"""
+
+
+def _measure_on_a_phone(page, explorer, moves: int = 20) -> dict:
+    """`moves` key presses per control, back and forth so that each changes the drawing (buttons: the next one),
+    and a drag of each slider to its far end; from the event to the painted frame."""
+    explorer.root.evaluate(PAINTED)
+    drawings = 0
+    for control in explorer.controls():
+        room = control.kind == "buttons" or explorer.position(control.name) < 1  # room to move forward first
+        for k in range(moves):
+            explorer.press(control.name, forward=control.kind == "buttons" or (k % 2 == 0) == room)
+        drawings += moves
+        if control.kind == "slider":
+            drawings += len(explorer.drag(control.name, to=0.0 if explorer.position(control.name) > 0.5 else 1.0))
+        page.wait_for_function(f"window.__sgdPainted.length >= {drawings}")
+    painted = page.evaluate("window.__sgdPainted")
+    return {how: _summary([ms for ms, cause in painted if cause == how]) for how in ("key press", "drag")}
+
+
+def bench_phone() -> dict:
+    """Each explorer's static copy (as the website shows it) at 390 × 844, the CPU slowed 4×: event to painted
+    frame (see the module's docstring)."""
+    import tempfile
+
+    from browser import Explorer, chromium
+
+    from sgd_helpers._wire import stored_explorers
+
+    out = {}
+    with tempfile.TemporaryDirectory() as profile, chromium(profile) as context:
+        page = context.new_page()
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.route("**/*", lambda route: route.abort())
+        page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": 4})
+        for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+            for k, copy in enumerate(e["html"] for e in stored_explorers(path)):
+                page.set_content(f"<!doctype html><meta charset=utf-8><meta name=viewport content='width=device-width'>"
+                                 f"<body>{copy}</body>", wait_until="load")
+                page.wait_for_selector(".sgd-explorer")
+                out[f"{path.stem}, explorer {k + 1}, phone, CPU ÷4"] = _measure_on_a_phone(
+                    page, Explorer(page, page.locator(".sgd-explorer").first))
+        page.close()
+    return out
+
+
 def bench_browser(rounds: int = 4) -> dict | str:
     """Redraw times of every explorer in JupyterLab (with a kernel) and on a static page (none). A string says why
     it did not run."""
@@ -115,7 +185,7 @@ def bench_browser(rounds: int = 4) -> dict | str:
                     explorer = Explorer(page, page.locator(".sgd-explorer").first)
                     out[f"{path.stem}, explorer {k + 1}, static page"] = _measure(explorer, rounds)
             page.close()
-    return out
+    return out | bench_phone()
 
 
 def bench_fit(steps: int = 3000, repeat: int = 5) -> dict:
@@ -168,7 +238,8 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(results["browser"], str):
             print(f"explorers in the browser: {results['browser']}")
         for name, r in (results["browser"] if isinstance(results["browser"], dict) else {}).items():
-            said = ", ".join(f"{how} to drawn: median {m['median_ms']:.1f} ms, 95th percentile {m['p95_ms']:.1f} ms "
+            to = "painted" if "phone" in name else "drawn"
+            said = ", ".join(f"{how} to {to}: median {m['median_ms']:.1f} ms, 95th percentile {m['p95_ms']:.1f} ms "
                              f"({m['samples']})" for how, m in r.items())
             print(f"{name:<40} {said}")
     results["fit"] = bench_fit()

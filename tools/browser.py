@@ -150,7 +150,7 @@ class Explorer:
 
     def controls(self) -> list[Control]:
         found = []
-        for row in self.root.locator(".controls > label").all():
+        for row in self.root.locator(".controls > .control").all():
             name = row.locator("span").first.text_content().strip()
             if row.locator("input[type=range]").count():
                 found.append(Control(name, "slider", row.locator("output").text_content().strip()))
@@ -171,7 +171,7 @@ class Explorer:
         return self.root.evaluate("r => r.sgdValues()")
 
     def _row(self, name: str):
-        return self.root.locator(".controls > label").filter(has=self.page.locator("span", has_text=name)).first
+        return self.root.locator(".controls > .control").filter(has=self.page.locator("span", has_text=name)).first
 
     def press(self, name: str, forward: bool = True, timeout: float = 10) -> float:
         """Move control `name` one step with the keyboard (arrow keys on a slider, Tab and Space on buttons);

@@ -14,6 +14,7 @@ import tomllib
 from pathlib import Path
 
 import nbformat
+from proof_cells import fold
 
 ROOT = Path(__file__).resolve().parent.parent
 BADGE_IMG = "https://colab.research.google.com/assets/colab-badge.svg"
@@ -107,8 +108,7 @@ def sync(path: Path) -> bool:
         code = [code[0] if code else 1]
     setup = nb.cells[code[0]]
     setup.source = setup_source()
-    setup.metadata.setdefault("jupyter", {})["source_hidden"] = True  # one line of intent; the logic folded
-    setup.metadata["cellView"] = "form"
+    fold(setup)  # one line of intent; the logic folded
     changed = nbformat.writes(nb) != before
     if changed:
         nbformat.write(nb, path)

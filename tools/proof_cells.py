@@ -2,9 +2,12 @@
 
 A *proof cell* is a code cell whose statements are mostly checks (`assert`, `test_eq`, `test_close`,
 `torch.testing.assert_close`): it proves the sentence above it, and a learner's eye should pass over it. It is
-folded: collapsed in JupyterLab (`jupyter.source_hidden`), a titled form on Colab (`cellView: "form"`, first line
-`#@title ...`). Checks at the end of a cell that computes are split off into a proof cell below it, where that
-changes no output. Nothing is removed: every check still runs.
+folded wherever the course is read: collapsed in JupyterLab (`jupyter.source_hidden`), a titled form on Colab
+(`cellView: "form"`, first line `#@title ...`), and on the website behind "Show the check" (myst-nb's `hide-input`
+tag and its `mystnb.code_prompt_show`). Checks at the end of a cell that computes are split off into a proof cell
+below it, where that changes no output. Nothing is removed: every check still runs. Setup cells, exercise
+solutions and figure code (`#@title Setup`, `#@title Solution`, `#@title Code: ...`) are folded the same way, behind
+"Show the setup", "Show the solution" and "Show the code".
 
 `python tools/proof_cells.py [notebooks...]` folds and splits in place (then run `make outputs`);
 `tests/test_notebook_hygiene.py` fails while a proof cell is open.
@@ -21,6 +24,8 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
 TITLE = "#@title Check: the claims above, asserted"
+FOLDS = {"#@title Check": "the check", "#@title Solution": "the solution", "#@title Setup": "the setup",
+         "#@title Code": "the code"}
 CHECK = re.compile(r"^\s*(assert\b|test_eq\(|test_close\(|test_ne\(|test_fail\(|torch\.testing\.assert_close\(|"
                    r"np\.testing\.assert)")
 
@@ -40,15 +45,34 @@ def is_proof(cell) -> bool:
     return cell.cell_type == "code" and bool(lines) and check_lines(cell.source) >= len(lines) / 2
 
 
+def _prompts(cell) -> dict[str, str]:
+    """myst-nb's prompts for the website's fold: "Show the check" for a check, and so on."""
+    what = next((name for title, name in FOLDS.items() if cell.source.startswith(title)), "the code")
+    return {"code_prompt_show": f"Show {what}", "code_prompt_hide": f"Hide {what}"}
+
+
 def folded(cell) -> bool:
-    return cell.metadata.get("jupyter", {}).get("source_hidden") is True and cell.metadata.get("cellView") == "form"
+    """Folded in JupyterLab, on Colab and on the website, with the website's prompt saying what it hides."""
+    meta = cell.metadata
+    return (meta.get("jupyter", {}).get("source_hidden") is True and meta.get("cellView") == "form"
+            and "hide-input" in meta.get("tags", []) and _prompts(cell).items() <= meta.get("mystnb", {}).items())
 
 
 def fold(cell) -> None:
+    """Fold a cell to its #@title line (a proof cell without one gets TITLE); other metadata is kept.
+
+    >>> cell = nbformat.v4.new_code_cell("#@title Solution\\ncheck_answer('01.1', 2, solution=True)")
+    >>> fold(cell); folded(cell), cell.metadata.tags, cell.metadata.mystnb["code_prompt_show"]
+    (True, ['hide-input'], 'Show the solution')
+    """
     if not cell.source.startswith("#@title"):
         cell.source = f"{TITLE}\n{cell.source}"
     cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
     cell.metadata["cellView"] = "form"
+    tags = cell.metadata.setdefault("tags", [])
+    if "hide-input" not in tags:
+        tags.append("hide-input")
+    cell.metadata.setdefault("mystnb", {}).update(_prompts(cell))
 
 
 def _quiet_end(source: str) -> bool:
@@ -90,13 +114,14 @@ def fold_notebook(path: Path) -> bool:
     before = nbformat.writes(nb)
     cells = []
     for cell in nb.cells:
-        if cell.cell_type == "code" and not folded(cell) and not is_proof(cell) and check_lines(cell.source):
+        if cell.cell_type == "code" and not cell.source.startswith("#@title") and not is_proof(cell) \
+                and check_lines(cell.source):
             parts = split_trailing_checks(cell.source)
             if parts is not None:
                 cell.source = parts[0]
                 cells.append(cell)
                 cell = nbformat.v4.new_code_cell(parts[1])
-        if cell.cell_type == "code" and not folded(cell) and is_proof(cell):
+        if cell.cell_type == "code" and not folded(cell) and (is_proof(cell) or cell.source.startswith(tuple(FOLDS))):
             fold(cell)
         cells.append(cell)
     nb.cells = cells
