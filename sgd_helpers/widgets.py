@@ -123,7 +123,7 @@ class Explorer(anywidget.AnyWidget):
 
     >>> ex = descent_explorer(lr=0.5, steps=1)
     >>> ex.set(lr=1.05); ex.ok, ex.message.split(";")[0]
-    (False, 'diverged: |x| grew from 1.5 to 1.65 in 1 steps')
+    (False, 'diverged: |x| grew from 1.5 to 1.65 in 1 step')
     """
 
     _esm = MODULE.read_text(encoding="utf-8")

@@ -117,6 +117,26 @@ def stop_late(h):
 
 
 # exercise: (a right answer, [(a plausible wrong answer, words its hint must contain), ...])
+def _power_iteration(matvec, v, iterations=100):
+    for _ in range(iterations):
+        v = matvec(v)
+        v = v / v.norm()
+    return v @ matvec(v)
+
+
+def _power_iteration_unscaled(matvec, v, iterations=100):  # the bug of exercise 09.3
+    for _ in range(iterations):
+        v = matvec(v)
+    return v @ matvec(v)
+
+
+def _power_iteration_length(matvec, v, iterations=100):  # rescaled, but returns v's length
+    for _ in range(iterations):
+        v = matvec(v)
+        v = v / v.norm()
+    return v.norm()
+
+
 CASES = {
     "01.1": (torch.tensor([3.0, 12.0, 27.0]), [(torch.tensor([1.0, 4.0, 9.0]), "that is x²"),
                                                (torch.tensor([3.0, 6.0, 9.0]), "that is 3x")]),
@@ -171,6 +191,11 @@ CASES = {
              [(lambda xb, w1, b1, w2, b2: (xb @ w1 + b1) @ w2 + b2, "still no bend"),
               (lambda xb, w1, b1, w2, b2: ((xb @ w1 + b1) @ w2 + b2).relu(), "belongs between the layers"),
               (lambda xb, w1, b1, w2, b2: xb @ w1 @ w2, "not yet")]),
+    "09.1": (0.5, [(0.25, "lands in one step"), (8.0, "not 2 · λ_max"), (2.0, "the numerator")]),
+    "09.2": (0.1, [(0.001 * 10 ** (200 / 99), "not 99"), (5.0005, "ordinary scale"), (0.05, "10^2")]),
+    "09.3": (_power_iteration, [(_power_iteration_unscaled, "overflows float32"),
+                                (_power_iteration_length, "v's length"),
+                                (lambda matvec, v: v.sum(), "not yet")]),
 }
 
 

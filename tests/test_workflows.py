@@ -120,5 +120,5 @@ def test_release_builds_once_checks_the_build_and_publishes_that_build_with_atte
 
 
 def test_make_lint_audits_the_workflows_with_zizmor():
-    lint = (ROOT / "Makefile").read_text().split("\nlint: env\n")[1].split("\n\n")[0]
+    lint = (ROOT / "Makefile").read_text().split("\nlint: env")[1].split("\n\n")[0]
     assert "$(BIN)/zizmor --offline --strict-collection .github/workflows/" in lint
