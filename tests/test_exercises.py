@@ -19,6 +19,10 @@ def forward(f, x, h):
     return (f(x + h) - f(x)) / h
 
 
+def backward(f, x, h):
+    return (f(x) - f(x - h)) / h
+
+
 def adam(p, m, v, grad, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
     m = beta1 * m + (1 - beta1) * grad
     v = beta2 * v + (1 - beta2) * grad**2
@@ -141,7 +145,9 @@ CASES = {
     "01.1": (torch.tensor([3.0, 12.0, 27.0]), [(torch.tensor([1.0, 4.0, 9.0]), "that is x²"),
                                                (torch.tensor([3.0, 6.0, 9.0]), "that is 3x")]),
     "01.2": (2.0, [(40.0, "SSE's gradient"), (-2.0, "positive"), (1.0, "brings down a 2")]),
-    "01.3": (central, [(forward, "forward difference"), (lambda f, x, h: (f(x + h) - f(x - h)) / h, "divide by 2h")]),
+    "01.3": (central, [(forward, "forward difference"), (backward, "backward difference"),
+                       (lambda f, x, h: (f(x + h) - f(x - h)) / h, "divide by 2h"),
+                       (lambda f, x, h: (f(x + h) - f(x - h)) / 2 * h, "Put 2 * h in brackets")]),
     "02.1": (1 / 6, [(0.5, "lands x² in one step"), (1 / 3, "stability limit")]),
     "02.2": (33, [(32, "one more"), (34, "already"), ("never", "it does arrive")]),
     "02.3": (0.25, [(0.125, "lands in one step"), (1.0, "limit for x²")]),

@@ -40,11 +40,15 @@ EXERCISES = {
     ),
     "01.3": Exercise(
         _estimates(lambda down, here, up: (up - down) / 2e-3),
-        "your central difference matches (f(x+h) - f(x-h)) / 2h.",
+        "your central difference matches (f(x+h) - f(x-h)) / (2h).",
         ((_estimates(lambda down, here, up: (up - here) / 1e-3),
-          "not yet: that is the forward difference (f(x+h) - f(x)) / h. Step both ways: (f(x+h) - f(x-h)) / 2h."),
+          "not yet: that is the forward difference (f(x+h) - f(x)) / h. Step both ways: (f(x+h) - f(x-h)) / (2h)."),
+         (_estimates(lambda down, here, up: (here - down) / 1e-3),
+          "not yet: that is the backward difference (f(x) - f(x-h)) / h. Step both ways: (f(x+h) - f(x-h)) / (2h)."),
          (_estimates(lambda down, here, up: (up - down) / 1e-3),
-          "not yet: divide by 2h, the distance between the two points, not by h.")),
+          "not yet: divide by 2h, the distance between the two points, not by h."),
+         (_estimates(lambda down, here, up: (up - down) / 2 * 1e-3),
+          "not yet: Python reads / 2 * h as (... / 2) * h, so h multiplies. Put 2 * h in brackets: / (2 * h).")),
         probe=(lambda x: x, 0.0, 1.0), call="(f, x, h)",
     ),
 }
