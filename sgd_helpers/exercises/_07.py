@@ -23,6 +23,25 @@ def _matches_bce(scale: float = 1.0, reduce: str = "mean") -> Callable[[Callable
                           for scores, targets in _bce_cases())
 
 
+def _per_class_means(halve: bool = False) -> Callable[[Callable], bool]:
+    """Does `bce` average the 3s and the 7s separately, then add the two means (or halve their sum)?
+
+    Only cases with both classes say so: a batch of one image has no mean for the other class.
+    """
+
+    def test(fn: Callable) -> bool:
+        cases = [(s, t) for s, t in _bce_cases() if 0 < t.sum() < len(t)]
+        for scores, targets in cases:
+            p = scores.sigmoid()
+            both = -p[targets == 1].log().mean() - (1 - p[targets == 0]).log().mean()
+            got = torch.as_tensor(fn(scores, targets), dtype=torch.float32)
+            if not torch.allclose(got, both / 2 if halve else both, rtol=1e-4):
+                return False
+        return bool(cases)
+
+    return test
+
+
 def _starts_as_leaf(kind: str = "right") -> Callable[[Callable], bool]:
     """Does `fn(size, std)` give a leaf tensor of that size, spread `std`, that backward fills a .grad for?
 
@@ -62,9 +81,14 @@ EXERCISES = {
         ((_matches_bce(-1.0), "not yet: the sign. log(p) is negative for p below 1; the loss is -log(p)."),
          (_matches_bce(reduce="sum"), "not yet: that is the sum; average over the images (.mean()) instead."),
          (_matches_bce(reduce="none"), "not yet: that is one loss per image, all of them right; a loss is one "
-                                       "number: average them with .mean().")),
-        "not yet: squash the scores with .sigmoid() into p first, then average -log(p) for the 3s and "
-        "-log(1 - p) for the 7s.",
+                                       "number: average them with .mean()."),
+         (_per_class_means(), "not yet: that averages the 3s and the 7s separately, then adds the two means. Give "
+                              "each image its own loss and take one mean over all the images."),
+         (_per_class_means(halve=True), "not yet: that averages the 3s and the 7s separately, then averages the two "
+                                        "means. Give each image its own loss and take one mean over all the "
+                                        "images.")),
+        "not yet: squash the scores with .sigmoid() into p first; each image's loss is -log(p) for a 3 and "
+        "-log(1 - p) for a 7; average over all the images.",
         probe=(torch.zeros(2), torch.ones(2)), call="(scores, targets)",
     ),
     "07.4": Exercise(
