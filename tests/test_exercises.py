@@ -4,6 +4,8 @@ The right and wrong answers here are written out independently of `sgd_helpers.e
 tests and the words; a notebook's hidden solution cell runs the same check with `solution=True`.
 """
 
+import math
+
 import pytest
 import torch
 from torch.utils.data import DataLoader
@@ -143,8 +145,10 @@ CASES = {
     "01.2": (2.0, [(40.0, "SSE's gradient"), (-2.0, "positive"), (1.0, "brings down a 2")]),
     "01.3": (central, [(forward, "forward difference"), (lambda f, x, h: (f(x + h) - f(x - h)) / h, "divide by 2h")]),
     "02.1": (1 / 6, [(0.5, "lands x² in one step"), (1 / 3, "stability limit")]),
-    "02.2": (33, [(32, "one more"), (34, "already"), ("never", "it does arrive")]),
-    "02.3": (0.25, [(0.125, "lands in one step"), (1.0, "limit for x²")]),
+    "02.2": (21, [(20, "one more"), (22, "already"), ("never", "it does arrive"),
+                  (math.log(0.001 / 1.5) / math.log(0.7), "steps come whole: round up")]),
+    "02.3": (0.25, [(0.125, "lands in one step"), (1.0, "limit for x²"), (0.249, "give the limit itself"),
+                    (0.24, "give the limit itself")]),
     "02.4": (descend_fixed, [(descend_buggy, "still the bug"), (lambda x0, lr, steps: [x0] * (steps + 1),
                                                                    "not yet")]),
     "02.5": (slope, [(lambda x, y, lr, steps: slope(x, y, lr, steps, loss="sum"), "2·Σx², grows"),
@@ -324,7 +328,8 @@ def test_an_answer_rounded_as_a_learner_rounds_it_is_accepted(exercise, answers,
 
 def test_too_few_digits_or_a_near_miss_is_not_accepted(capsys):
     assert said("02.1", 0.17, capsys).startswith("close: give lr to three digits")
-    assert said("02.1", 0.166, capsys).startswith("close: give lr to three digits")
+    assert said("02.1", 0.166, capsys).startswith("close: round rather than truncate: 1/6 ≈ 0.1667")
+    assert said("02.1", 0.16, capsys).startswith("close: round rather than truncate")
     assert said("08.2", 2.31, capsys).startswith("not yet")
     assert "the sign" in said("08.2", -2.30, capsys)
 
