@@ -4,6 +4,8 @@ The right and wrong answers here are written out independently of `sgd_helpers.e
 tests and the words; a notebook's hidden solution cell runs the same check with `solution=True`.
 """
 
+import math
+
 import pytest
 import torch
 from torch.utils.data import DataLoader
@@ -154,8 +156,10 @@ CASES = {
                        (lambda f, x, h: (f(x + h) - f(x - h)) / h, "divide by 2h"),
                        (lambda f, x, h: (f(x + h) - f(x - h)) / 2 * h, "Put 2 * h in brackets")]),
     "02.1": (1 / 6, [(0.5, "lands x² in one step"), (1 / 3, "stability limit")]),
-    "02.2": (33, [(32, "one more"), (34, "already"), ("never", "it does arrive")]),
-    "02.3": (0.25, [(0.125, "lands in one step"), (1.0, "limit for x²")]),
+    "02.2": (21, [(20, "one more"), (22, "already"), ("never", "it does arrive"),
+                  (math.log(0.001 / 1.5) / math.log(0.7), "steps come whole: round up")]),
+    "02.3": (0.25, [(0.125, "lands in one step"), (1.0, "limit for x²"), (0.249, "give the limit itself"),
+                    (0.24, "give the limit itself")]),
     "02.4": (descend_fixed, [(descend_buggy, "still the bug"), (lambda x0, lr, steps: [x0] * (steps + 1),
                                                                    "not yet")]),
     "02.5": (slope, [(lambda x, y, lr, steps: slope(x, y, lr, steps, loss="sum"), "2·Σx², grows"),
@@ -173,17 +177,21 @@ CASES = {
                       (lambda p, g, H: p + torch.linalg.solve(H, g), "uphill"),
                       (lambda p, g, H: p - g / torch.diagonal(H), "diagonal")]),
     "05.1": (14, [(20, "two are lower"), (10, "one is lower")]),
-    "05.2": (41 * 6.919e-7, [(6.919e-7, "SSE's limit"), (6.919e-7 / 41, "41 times larger")]),
+    "05.2": (41 * 6.919e-7, [(6.919e-7, "SSE's limit"), (6.919e-7 / 41, "41 times larger"),
+                             (40 * 6.92e-7, "n is 41"), (2.8e-5, "rounded too far"), (2.9e-5, "rounded too far")]),
     "05.3": (stop_relative, [(stop_absolute, "absolute improvement"),
                              (stop_late, "one step late")]),
     "05.4": (quadratic_on, [(lambda *a: quadratic_on(*a, scale=1.0), "still blows up"),
                             (lambda *a: quadratic_on(*a, convert_back=False), "Convert them back"),
                             (lambda xs, ys, lr, steps: quadratic_on(xs, ys, lr, 10), "not the best quadratic")]),
-    "06.1": (2.0, [(4.0, "square root"), (0.5, "upside down")]),
+    "06.1": (2.0, [(4.0, "square root"), (0.5, "upside down"), (1.98, "the prediction"), (2.03, "the prediction")]),
     "06.2": (160, [(155, "a step too"), (156.25, "whole batches"), (32, "that is one epoch")]),
     "06.3": (batches, [(lambda n, size, seed: [list(range(n))[i : i + size] for i in range(0, n, size)], "in order"),
                        (lambda n, size, seed: batches(n, size, seed)[: n // size], "smaller batch is missing"),
-                       (lambda n, size, seed: [torch.randperm(n)[:size]], "different batches")]),
+                       (lambda n, size, seed: [torch.randperm(n)[:size]], "different batches"),
+                       (lambda n, size, seed: list(DataLoader(range(n), size, shuffle=True,
+                                                              generator=torch.Generator().manual_seed(seed))),
+                        "takes one number from the generator")]),
     "06.4": (loader, [(lambda ds, size, seed: DataLoader(ds, batch_size=size), "Add shuffle=True"),
                       (lambda ds, size, seed: DataLoader(ds, batch_size=size, shuffle=True), "served different"),
                       (lambda ds, size, seed: DataLoader(ds, batch_size=size, sampler=torch.randperm(
@@ -337,7 +345,8 @@ def test_an_answer_rounded_as_a_learner_rounds_it_is_accepted(exercise, answers,
 
 def test_too_few_digits_or_a_near_miss_is_not_accepted(capsys):
     assert said("02.1", 0.17, capsys).startswith("close: give lr to three digits")
-    assert said("02.1", 0.166, capsys).startswith("close: give lr to three digits")
+    assert said("02.1", 0.166, capsys).startswith("close: round rather than truncate: 1/6 ≈ 0.1667")
+    assert said("02.1", 0.16, capsys).startswith("close: round rather than truncate")
     assert said("08.2", 2.31, capsys).startswith("not yet")
     assert "the sign" in said("08.2", -2.30, capsys)
 

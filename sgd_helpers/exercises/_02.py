@@ -91,26 +91,33 @@ def _fits_slope(kind: str) -> Callable[[Callable], bool]:
 
 EXERCISES = {
     "02.1": Exercise(
-        # 1/6 as a learner types it, to three digits (0.167), counts; two digits (0.17) is close
+        # 1/6 as a learner types it, to three digits (0.167), counts; 0.17 (two digits) or 0.166 (cut off) is close
         near(1 / 6, rtol=0, atol=5e-4), "the factor 1 - 6·lr is 0 at lr = 1/6, so one step lands on the minimum.",
         ((near(0.5), "not yet: 0.5 lands x² in one step. Here the slope is 6x, so one step multiplies x by 1 - 6·lr."),
          (near(1 / 3), "not yet: 1/3 is the stability limit 2/6, where x bounces between ±x forever. One-step landing "
                        "is half of it."),
+         (lambda a: near(1 / 6, rtol=0, atol=0.01)(a) and not near(1 / 6, rtol=0, atol=5e-4)(a) and a < 1 / 6,
+          "close: round rather than truncate: 1/6 ≈ 0.1667, or write it as the fraction itself, 1 / 6."),
          (lambda a: near(1 / 6, rtol=0, atol=0.01)(a) and not near(1 / 6, rtol=0, atol=5e-4)(a),
           "close: give lr to three digits at least (0.167), or write it as the fraction itself, 1 / 6.")),
     ),
     "02.2": Exercise(
-        near(33), "|1 - 1.8| = 0.8, and 0.8ⁿ · 1.5 first drops below 0.001 at n = 33.",
-        ((near(32), "not yet: after 32 steps x is still 0.8³² · 1.5 ≈ 0.0012 away: one more."),
-         (near(34), "not yet: at 33 steps x is already 0.8³³ · 1.5 ≈ 0.00095 away."),
-         (lambda a: a is None or says("never")(a), "not yet: 0.9 is below 1, so it does arrive, bouncing.")),
+        near(21), "|1 - 1.7| = 0.7, and 0.7ⁿ · 1.5 first drops below 0.001 at n = 21.",
+        ((near(20), "not yet: after 20 steps x is still 0.7²⁰ · 1.5 ≈ 0.0012 away: one more."),
+         (near(22), "not yet: at 21 steps x is already 0.7²¹ · 1.5 ≈ 0.00084 away."),
+         (lambda a: near(20.5, rtol=0, atol=0.5)(a) and not near(20)(a) and not near(21)(a),
+          "close: that is where 0.7ⁿ · 1.5 equals 0.001, but steps come whole: round up."),
+         (lambda a: a is None or says("never")(a), "not yet: 0.85 is below 1, so it does arrive, bouncing.")),
     ),
     "02.3": Exercise(
-        near(0.25), "the slope of 4(x - 1)² is 8(x - 1), so the curvature is 8 and the limit is 2/8 = 0.25.",
+        near(0.25), "the slope of 4(x - 1)² is 8(x - 1), so the curvature is 8 and lr must stay below 2/8 = 0.25.",
         ((near(0.125), "not yet: 1/8 lands in one step. The limit, where the factor 1 - 8·lr reaches -1, is 2/8."),
          (near(0.5), "not yet: 0.5 is 2/curvature for a curvature of 4. The slope of 4(x - 1)² is 8(x - 1): "
                      "curvature 8."),
-         (near(1.0), "not yet: that is the limit for x². Here the curvature is 8.")),
+         (near(1.0), "not yet: that is the limit for x². Here the curvature is 8."),
+         (lambda a: near(0.245, rtol=0, atol=0.0051)(a) and not near(0.25)(a),
+          "close: that rate is just below the limit, and stable; give the limit itself, the rate lr must stay "
+          "below.")),
     ),
     "02.4": Exercise(
         _descends_like(accumulate=False), "your loop clears the gradient after each step, and visits descent_path's "

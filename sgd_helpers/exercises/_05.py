@@ -70,7 +70,11 @@ EXERCISES = {
         near(2.837e-5, rtol=2e-3), "MSE's gradient is 41 times smaller, so its limit is 41 × 6.92e-7 ≈ 2.84e-5.",
         ((near(6.919e-7, rtol=2e-3), "not yet: that is SSE's limit. MSE divides the loss by n = 41."),
          (near(6.919e-7 / 41, rtol=2e-3), "not yet: MSE's gradient is 41 times *smaller*, so its learning rate can "
-                                          "be 41 times larger.")),
+                                          "be 41 times larger."),
+         (near(40 * 6.919e-7, rtol=2e-3), "not yet: that is 40 times SSE's limit, but n is 41: the whole numbers from "
+                                          "-20 to 20, 0 included."),
+         (lambda a: near(2.837e-5, rtol=0.03)(a) and not near(2.837e-5, rtol=2e-3)(a),
+          "close: that is rounded too far. Give three digits, or the product n × SSE's limit itself.")),
     ),
     "05.3": Exercise(
         _rule_gives(_first_flat), "your rule stops where the loss first improved by less than 0.1% over 50 steps.",

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import torch
-from torch.utils.data import BatchSampler, RandomSampler, TensorDataset
+from torch.utils.data import BatchSampler, DataLoader, RandomSampler, TensorDataset
 
 from ._judge import Exercise, near
 
@@ -35,6 +35,12 @@ def _in_order(n: int, size: int, seed: int) -> list[list[int]]:
 def _without_last(n: int, size: int, seed: int) -> list[list[int]]:
     full = _reference_batches(n, size, seed)
     return full if n % size == 0 else full[:-1]
+
+
+def _loader_shuffled(n: int, size: int, seed: int) -> list[list[int]]:
+    """DataLoader(shuffle=True, generator=...)'s batches: it takes one number from the generator before shuffling."""
+    loader = DataLoader(range(n), batch_size=size, shuffle=True, generator=torch.Generator().manual_seed(seed))
+    return _as_lists(loader)
 
 
 def _unseeded(fn: Callable) -> bool:
@@ -73,7 +79,10 @@ EXERCISES = {
         ((near(4.0, rtol=1e-9), "not yet: that is the ratio of the batch sizes. The noise falls like its square "
                                 "root."),
          (near(0.5, rtol=1e-9), "not yet: upside down. Larger batches have less noise, so noise(16) / noise(64) is "
-                                "above 1.")),
+                                "above 1."),
+         (lambda a: near(2.0, rtol=0.15)(a) and not near(2.0, rtol=1e-9)(a),
+          "close: that is a measurement, and the noise of 200 batches moves it a little. The question asks for the "
+          "prediction: the square root of the ratio of the batch sizes.")),
     ),
     "06.2": Exercise(
         near(160, rtol=1e-9), "2,000 / 64 is 31 full batches and one of 16: 32 steps an epoch, 160 in five.",
@@ -89,7 +98,11 @@ EXERCISES = {
          (_batches_like(_without_last), "not yet: the last, smaller batch is missing. DataLoader keeps it (unless "
                                         "drop_last=True)."),
          (_unseeded, "not yet: two calls with the same seed gave different batches. Make a generator, seed it with "
-                     "seed, and pass it to torch.randperm.")),
+                     "seed, and pass it to torch.randperm."),
+         (_batches_like(_loader_shuffled), "not yet: these are DataLoader(shuffle=True, generator=...)'s batches. It "
+                                           "first takes one number from the generator for its workers, so the same "
+                                           "seed gives another order; shuffle with torch.randperm(n, generator=...) "
+                                           "instead, as RandomSampler does.")),
         probe=(10, 3, 0), call="(n, size, seed)",
     ),
     "06.4": Exercise(
