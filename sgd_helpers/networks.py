@@ -45,13 +45,14 @@ def network(xb: Tensor, p: Sequence[Tensor]) -> Tensor:
     return (xb @ w1 + b1).relu() @ w2 + b2
 
 
-def start(seeds: Sequence[int], hidden: int = 32, zeros: bool = False) -> list[Tensor]:
+def start(seeds: Sequence[int], hidden: int = 32, zeros: bool = False, portable: bool = False) -> list[Tensor]:
     """One network's random start per seed, stacked (copies × ...): w1, b1, w2, b2.
 
     Weights into the ReLU are scaled by √(2 / 64) (He and colleagues), into the scores by √(1 / hidden); biases
-    start at 0. `zeros=True` gives the all-zero start. The numbers are drawn in float64 and rounded to float32:
-    PyTorch's float32 `randn` gives different last bits on different CPU kernel paths, and a start must be the
-    same on every processor.
+    start at 0. `zeros=True` gives the all-zero start. By default the numbers are notebook 08's `start_one`'s,
+    drawn by float32 `randn`, whose last bit differs between PyTorch's CPU kernel paths (default against AVX2).
+    `portable=True` draws them in float64 and rounds to float32: the same bits on every processor, for runs
+    chaotic enough to magnify one bit (notebook 09).
 
     >>> [tuple(t.shape) for t in start([0, 1])]
     [(2, 64, 32), (2, 32), (2, 32, 10), (2, 10)]
@@ -59,7 +60,8 @@ def start(seeds: Sequence[int], hidden: int = 32, zeros: bool = False) -> list[T
     shapes = [(64, hidden), (hidden,), (hidden, 10), (10,)]
     scales = [math.sqrt(2 / 64), 0.0, math.sqrt(1 / hidden), 0.0]
     gens = [torch.Generator().manual_seed(int(s)) for s in seeds]
-    return [torch.stack([(torch.randn(shape, generator=g, dtype=torch.float64) * (0.0 if zeros else scale)).float()
+    dtype = torch.float64 if portable else torch.float32
+    return [torch.stack([(torch.randn(shape, generator=g, dtype=dtype) * (0.0 if zeros else scale)).float()
                          for g in gens])
             for shape, scale in zip(shapes, scales, strict=True)]
 

@@ -58,6 +58,18 @@ def test_copies_loss_and_measure_are_each_copy_alone():
     torch.testing.assert_close(copies_loss(network, p, x, y), loss)
 
 
+def test_a_portable_start_is_a_float64_draw_rounded_and_the_plain_one_notebook_08s_float32_draw():
+    """The portable start's bits must not depend on the CPU kernel path: it is float64 randn (whose bits agree on
+    default, AVX2 and AVX-512, checked by `make reruns` through notebook 09) rounded once to float32."""
+    g = torch.Generator().manual_seed(3)
+    w1 = torch.randn(64, 32, generator=g, dtype=torch.float64) * (2 / 64) ** 0.5
+    portable = start([3], portable=True)
+    assert portable[0].dtype == torch.float32 and torch.equal(portable[0][0], w1.float())
+    g = torch.Generator().manual_seed(3)
+    assert torch.equal(start([3])[0][0], torch.randn(64, 32, generator=g) * (2 / 64) ** 0.5)  # 08's start_one
+    assert not torch.equal(start([3])[0], portable[0])
+
+
 def test_a_start_is_he_scaled_and_float64_copies_train_in_float64():
     w1, b1, w2, b2 = start(range(200))
     torch.testing.assert_close(w1.std().item(), (2 / 64) ** 0.5, rtol=0.02, atol=0)
