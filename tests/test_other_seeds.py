@@ -3,11 +3,13 @@
 A notebook whose experiments are random keeps its seed in one code cell tagged `parameters` (`SEED = 0`, papermill's
 convention). This test re-executes each such notebook in a fresh kernel with a cell `SEED = k` inserted after that
 one, for seeds other than the stored one, and fails on the first error: an assert that no longer holds. Outputs are
-not compared, since they are meant to differ. Seeds 1 to 5 by default (`make reruns`); `SEEDS=6,7 pytest -m rerun
-tests/test_other_seeds.py` tries others.
+not compared, since they are meant to differ. Seeds 1 to 5 by default (`make reruns`), or 1 to N where the
+notebook's text gives its ranges "over seeds 0 to N": a range stated over those seeds is then asserted on each of
+them. `SEEDS=15,16 pytest -m rerun tests/test_other_seeds.py` tries others.
 """
 
 import os
+import re
 from pathlib import Path
 
 import nbformat
@@ -17,7 +19,7 @@ from nbclient.exceptions import CellExecutionError
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-SEEDS = [int(s) for s in os.environ.get("SEEDS", "1,2,3,4,5").split(",")]
+ASKED = [int(s) for s in os.environ["SEEDS"].split(",")] if os.environ.get("SEEDS") else None
 pytestmark = pytest.mark.rerun  # slow: `make reruns` runs this file, `make unit` does not
 
 
@@ -27,7 +29,15 @@ def parameters_cell(book) -> int | None:
     return cells[0] if cells else None
 
 
+def seeds_to_try(book) -> list[int]:
+    """Seeds 1 to 5, or 1 to N where the text states ranges "over seeds 0 to N"."""
+    text = " ".join(c.source for c in book.cells if c.cell_type == "markdown")
+    stated = [int(n) for n in re.findall(r"over seeds 0 to\s+(\d+)", text)]
+    return list(range(1, max([5, *stated]) + 1))
+
+
 RANDOM = [p for p in NOTEBOOKS if parameters_cell(nbformat.read(p, as_version=4)) is not None]
+RUNS = [(p, seed) for p in RANDOM for seed in ASKED or seeds_to_try(nbformat.read(p, as_version=4))]
 
 
 def test_random_notebooks_declare_their_seed():
@@ -37,8 +47,13 @@ def test_random_notebooks_declare_their_seed():
         assert book.cells[parameters_cell(book)].source.strip() == "SEED = 0", path.name
 
 
-@pytest.mark.parametrize("seed", SEEDS)
-@pytest.mark.parametrize("path", RANDOM, ids=[p.name for p in RANDOM])
+def test_a_range_over_more_seeds_is_tried_on_each_of_them():
+    book = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("the range over seeds 0 to\n9, asserted")])
+    assert seeds_to_try(book) == list(range(1, 10))
+    assert seeds_to_try(nbformat.v4.new_notebook()) == [1, 2, 3, 4, 5]
+
+
+@pytest.mark.parametrize(("path", "seed"), RUNS, ids=[f"{p.name}-{seed}" for p, seed in RUNS])
 def test_every_assert_holds_with_another_seed(path, seed, tmp_path, monkeypatch):
     # Kernels running side by side (pytest -n) must not fight over cores: thousands of tiny tensor operations
     # slow down several-fold when each kernel's thread pool spins for the other's cores. Tiny tensors are not
