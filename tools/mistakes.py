@@ -30,9 +30,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 import sgd_helpers as h  # noqa: E402
-import sgd_helpers._checks  # noqa: E402
-
-ResultWarning = getattr(sgd_helpers._checks, "ResultWarning", None)  # None before issue 35: nothing is ours
+from sgd_helpers._checks import ResultWarning  # noqa: E402
 
 t, y = h.roller_coaster()
 WRONG = {
@@ -214,7 +212,6 @@ def ours(tb) -> bool:
     return "sgd_helpers" in last.filename and (last.line or "").lstrip().startswith("raise")
 
 
-
 def outcome(call) -> tuple[str, str]:
     """('clear' | 'warned' | 'raw' | 'hang' | 'accepted', what the learner read) for one call."""
     signal.alarm(20)
@@ -223,7 +220,7 @@ def outcome(call) -> tuple[str, str]:
                 warnings.catch_warnings(record=True) as said:
             warnings.simplefilter("always")
             call()
-        ours_said = [w for w in said if ResultWarning is not None and issubclass(w.category, ResultWarning)]
+        ours_said = [w for w in said if issubclass(w.category, ResultWarning)]
         if ours_said:
             return "warned", str(ours_said[0].message)[:110]
         return ("raw", f"{said[0].category.__name__}: {str(said[0].message)[:110]}") if said else ("accepted", "")
