@@ -70,6 +70,7 @@ PROMPTS = f"() => [...{PANEL}.querySelectorAll('.jp-CodeCell .jp-InputArea-promp
 STDERR = f"""() => [...{PANEL}.querySelectorAll(
     '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')].map(o => o.textContent.slice(0, 500))"""
 EXPLORERS = f"() => {PANEL}.querySelectorAll('.sgd-explorer').length"
+KERNEL = "document.querySelector('.jp-Notebook-ExecutionIndicator')?.getAttribute('data-status')"
 
 
 @dataclass
@@ -104,12 +105,10 @@ class NotebookPage:
             time.sleep(0.2)
 
     def kernel_status(self) -> str | None:
-        return self.page.evaluate("() => document.querySelector('.jp-Notebook-ExecutionIndicator')"
-                                  "?.getAttribute('data-status')")
+        return self.page.evaluate(f"() => {KERNEL}")
 
     def wait_idle(self, timeout: float = 90) -> None:
-        self.page.wait_for_function("() => document.querySelector('.jp-Notebook-ExecutionIndicator')"
-                                    "?.getAttribute('data-status') === 'idle'", timeout=timeout * 1000)
+        self.page.wait_for_function(f"() => {KERNEL} === 'idle'", timeout=timeout * 1000)
 
     def dirty(self) -> bool:
         return "jp-mod-dirty" in (self.page.locator(".lm-TabBar-tab.jp-mod-current").get_attribute("class") or "")
