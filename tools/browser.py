@@ -113,10 +113,6 @@ class NotebookPage:
     def dirty(self) -> bool:
         return "jp-mod-dirty" in (self.page.locator(".lm-TabBar-tab.jp-mod-current").get_attribute("class") or "")
 
-    def save(self) -> None:
-        self.page.locator(".jp-Notebook").first.click(position={"x": 5, "y": 5})
-        self.page.keyboard.press("Control+s")
-
     def restart_and_run_all(self, timeout: float = 240) -> None:
         self.page.locator(".lm-MenuBar-itemLabel", has_text="Kernel").click()
         self.page.locator(".lm-Menu-itemLabel", has_text="Restart Kernel and Run All Cells").click()
