@@ -115,8 +115,7 @@ def execute(path: Path, timeout: int = 300) -> tuple[str, float]:
     elapsed = time.perf_counter() - start
     normalise(nb)
     nbformat.validate(nb)
-    text = nbformat.writes(nb)
-    return (text if text.endswith("\n") else text + "\n"), elapsed
+    return nbformat.writes(nb) + "\n", elapsed  # as nbformat.write ends a file: json.dumps never ends in a newline
 
 
 def comparable(text: str) -> str:
@@ -279,8 +278,7 @@ def keep_stored_figures(stored: str, fresh: str) -> str:
         _replace_figures(cell, functools.partial(_stored_if_close, iter(previous)))
         before = old_states.get(cell.source, [])
         _replace_states(cell, functools.partial(_stored_state_if_close, iter(before[n] if n < len(before) else [])))
-    text = nbformat.writes(nb)
-    return text if text.endswith("\n") else text + "\n"
+    return nbformat.writes(nb) + "\n"  # as nbformat.write ends a file
 
 
 def _one(path: Path, check: bool) -> tuple[str, bool]:
