@@ -49,6 +49,7 @@ import nbformat
 from matplotlib.testing.compare import save_diff_image
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
+from nbconvert.filters import strip_ansi
 from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 
 from sgd_helpers._wire import parse_explorer_html, replace_explorer_data
@@ -88,10 +89,9 @@ class NotebookFailed(Exception):
 
 
 def failure(path: Path, nb: nbformat.NotebookNode, error: CellExecutionError) -> NotebookFailed:
-    index, cell = next(((i, c) for i, c in enumerate(nb.cells) if c.cell_type == "code"
-                        and any(o.output_type == "error" for o in c.get("outputs", []))), (None, None))
-    where = f"cell {index} ({cell.source.splitlines()[0][:60]!r}...)" if cell is not None else "a cell"
-    trace = re.sub(r"\x1b\[[0-9;]*m", "", str(error)).strip().splitlines()
+    where = next((_where(i, c) for i, c in enumerate(nb.cells) if c.cell_type == "code"
+                  and any(o.output_type == "error" for o in c.get("outputs", []))), "a cell")
+    trace = strip_ansi(str(error)).strip().splitlines()  # nbconvert's: IPython colours its tracebacks
     shown = "\n".join("    " + line for line in trace[-12:])
     return NotebookFailed(f"{path.name}, {where}: {error.ename}: {error.evalue}\n  the end of its traceback:\n{shown}")
 
