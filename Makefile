@@ -63,7 +63,7 @@ reproduce: env
 ## The slow re-runs: the random notebooks with other seeds (every assert must still hold), and every notebook again
 ## under each of CAPABILITIES, PyTorch's other CPU kernel paths (the same text, figures within the tolerance).
 reruns: env
-	$(BIN)/python -m pytest -m rerun --dist load tests/test_other_seeds.py
+	$(BIN)/python -m pytest --dist load -m rerun tests/test_other_seeds.py  # side by side: the default loadscope runs one file in one worker
 	@for capability in $(CAPABILITIES); do \
 	  ATEN_CPU_CAPABILITY=$$capability $(BIN)/python tools/run_notebooks.py --check --jobs 2 || exit 1; \
 	done
