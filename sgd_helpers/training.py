@@ -266,6 +266,7 @@ def fit(model: Callable[[Tensor, Tensor], Tensor], params: Tensor, x: Tensor, y:
     x, y, p, lr, steps, val, opt = _fit_inputs(model, params, x, y, lr, steps, loss, optimizer, stop_when, val,
                                                keep_history, optimizer_settings)
     run, tick = _Run(p, keep_history, val), Ticker("fit", steps)
+    grad_was = torch.is_grad_enabled()  # a Ctrl-C inside a `torch.no_grad()` block's exit would leave it switched off
     try:
         for i in range(steps + 1):
             value = _loss(model, loss, x, p, y)
@@ -287,6 +288,7 @@ def fit(model: Callable[[Tensor, Tensor], Tensor], params: Tensor, x: Tensor, y:
     except KeyboardInterrupt:
         reason, message = run.interrupted(steps, tick)
     finally:
+        torch.set_grad_enabled(grad_was)
         tick.close()
     return run.result(reason, message)
 

@@ -302,6 +302,21 @@ def test_ctrl_c_between_an_update_and_its_loss_drops_the_half_made_step(where, k
     assert len(r.history) == (8 if keep_history else 2)
 
 
+def test_ctrl_c_that_lands_inside_no_grad_leaves_gradients_on(monkeypatch):
+    calls, update = [], training._update
+
+    def update_interrupted_inside_no_grad(p, lr, opt):  # as if Ctrl-C came before no_grad's exit restored the mode
+        update(p, lr, opt)
+        calls.append(1)
+        if len(calls) == 5:
+            torch.set_grad_enabled(False)
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(training, "_update", update_interrupted_inside_no_grad)
+    r = fit(quadratic, torch.zeros(3), X, Y, lr=0.2, steps=10**7)
+    assert r.stop_reason == "interrupted" and torch.is_grad_enabled()
+
+
 def test_ctrl_c_before_the_first_loss_stops_as_usual(monkeypatch):
     def interrupted(*args):
         raise KeyboardInterrupt
