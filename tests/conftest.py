@@ -27,7 +27,8 @@ def site(tmp_path_factory):
     """(the site's address, a Chromium context): the course's website (tools/site_build.py) built into a folder of
     the module's own, served on a loopback port, in a headless Chromium (tests/site_pages.py opens its pages)."""
     pytest.importorskip("myst_nb", reason="the site's tools are not installed: pip install -e '.[site]'")
-    from browser import chromium, need_chromium
+    from browser import chromium
+    from browsing import need_chromium
 
     need_chromium("site test")
     import site_build

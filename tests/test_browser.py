@@ -25,7 +25,8 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import nbformat
 import pytest
-from browser import PANEL, Explorer, NotebookPage, chromium, need_chromium, same_at_printed_precision
+from browser import PANEL, Explorer, NotebookPage, chromium
+from browsing import need_chromium, same_at_printed_precision
 from lab import Lab
 
 import sgd_helpers.widgets as w

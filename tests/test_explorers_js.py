@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 import torch
-from browser import chromium, need_chromium, same_at_printed_precision
+from browser import chromium
+from browsing import need_chromium, same_at_printed_precision
 
 import sgd_helpers.widgets as w
 from sgd_helpers import five_x_squared, least_squares, roller_coaster

@@ -1,8 +1,9 @@
 """Drive the course in JupyterLab, in the system's Chromium, as a learner would: open, run all, press keys.
 
-Used by tests/test_browser.py and by `make bench` (the explorers' latency as the learner feels it). Playwright
-(from PyPI) drives a Chromium installed by the system (`apt-get install chromium`); Playwright's own browser
-download is never used. JupyterLab 4 hides off-screen cells with CSS, so text is read with `textContent`.
+Used by the browser tests (with tests/browsing.py) and by `make bench` (the explorers' latency as the learner
+feels it). Playwright (from PyPI) drives a Chromium installed by the system (`apt-get install chromium`);
+Playwright's own browser download is never used. JupyterLab 4 hides off-screen cells with CSS, so text is read with
+`textContent`.
 
 Why `chromium()` and not pytest-playwright's fixtures: its `browser` is session-scoped, and the sync Playwright it
 starts keeps an event loop running on the worker's main thread until the session ends, so a later test on that
@@ -15,7 +16,6 @@ launcher outside pytest anyway. `chromium()` is that launcher, its Playwright st
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import time
 from contextlib import contextmanager
@@ -25,18 +25,6 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 HOW_TO_GET_ONE = "install one (Debian/Ubuntu: apt-get install chromium) or name it: SGD_CHROMIUM=/path/to/chromium"
-
-
-def need_chromium(what: str) -> None:
-    """Skip the calling test with one loud line when no Chromium is found, or fail it under CI (CI=true), where a
-    missing browser must not pass as a skipped test."""
-    import pytest
-
-    if find_chromium() is None:
-        message = f"NO CHROMIUM, SO NO {what.upper()}: {HOW_TO_GET_ONE}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
 
 
 def find_chromium() -> str | None:
@@ -204,25 +192,6 @@ class Explorer:
         self.page.mouse.move(box["x"] + 8 + to * (box["width"] - 16), y, steps=moves)
         self.page.mouse.up()
         return self.root.evaluate("r => r.__sgdDrawTimes")
-
-
-NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
-
-
-def same_at_printed_precision(a: str, b: str) -> bool:
-    """Two status lines equal, or each number in them at most one unit apart in its last printed digit (the page
-    sums a loss in another order than PyTorch, which moves a last digit now and then)."""
-    if NUMBER.sub("#", a) != NUMBER.sub("#", b):
-        return False
-    for x, y in zip(NUMBER.findall(a), NUMBER.findall(b), strict=True):
-        if x == y:
-            continue
-        mantissa = x.split("e")[0]
-        decimals = len(mantissa.split(".")[1]) if "." in mantissa else 0
-        unit = 10.0 ** (-decimals) * (10.0 ** int(x.split("e")[1]) if "e" in x else 1.0)
-        if abs(float(x) - float(y)) > 1.01 * unit:
-            return False
-    return True
 
 
 # Before a key press: note when the key goes down, and when the explorer has drawn again after it.
