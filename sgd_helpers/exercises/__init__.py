@@ -41,6 +41,8 @@ def check_answer(exercise: str, answer: Any, solution: bool = False) -> None:
     line, and one still running after TIME_LIMIT seconds is stopped and reported. With `solution=True` (the hidden
     solution cells), print nothing, and raise AssertionError unless it is right.
     """
+    if not isinstance(exercise, str):
+        raise TypeError(f"exercise must be the exercise's number as text, like '02.1', got {type(exercise).__name__}")
     if exercise not in EXERCISES:
         raise KeyError(f"no exercise {exercise!r}; the exercises are {sorted(EXERCISES)}")
     message = judge(EXERCISES[exercise], answer)
