@@ -114,6 +114,8 @@ TABLE = [
     # exercises
     ("check_answer", "an exercise that does not exist", lambda: h.check_answer("01.9", 1), KeyError,
      "the exercises are"),
+    ("check_answer", "an exercise's number as a number", lambda: h.check_answer(2.1, 0.5), TypeError,
+     "exercise must be the exercise's number as text, like '02.1', got float"),
     ("check_answer", "a wrong solution", lambda: h.check_answer("02.1", 0.5, solution=True), AssertionError,
      "does not pass its check"),
 ]
@@ -403,10 +405,12 @@ def test_plot_contours_loss_of_the_wrong_form(loss, error, words):
     (lambda: h.plot_path(path2, "GD"), "plot_path's first argument is the axes to draw on, plot_path(ax, ...), but it "
                                        "got a tensor first: did you forget ax?"),
     (lambda: h.plot_path([[0, 0], [1, 1]], "GD"), "got a list first: did you forget ax?"),
+    (lambda: h.plot_path("ax", path2, "GD"), "plot_path's first argument is the axes to draw on"),
     (lambda: h.plot_path(plt.subplots(1, 2)[1], path2, "GD"), "an array of 2 axes (from plt.subplots with several"),
     (lambda: h.plot_function(square, ax="ax"), "ax must be a matplotlib Axes (ax = plt.subplots()[1]), or None"),
     (lambda: h.plot_function(square, ax=plt.subplots(1, 2)[1]), "pass one of them, like axs[0]"),
     (lambda: h.plot_descent_path(square, [1.0, 0.5], ax=plt.figure()), "a Figure: pass one of its axes"),
+    (lambda: h.plot_descent_path(square, [1.0, 0.5], ax="ax"), "ax must be a matplotlib Axes"),
     (lambda: h.plot_loss([2.0, 1.0], ax=1), "ax must be a matplotlib Axes"),
     (lambda: h.show_preds(y20, t20, y20, ax="left"), "ax must be a matplotlib Axes"),
     (lambda: contours(ax=plt.subplots(2, 2)[1]), "an array of 4 axes"),
@@ -470,6 +474,7 @@ def test_fit_optimizer_given_by_name_instance_or_wrong_setting(kwargs, error, wo
     (math.nan, "your stop_when returned nan (float), not True or False: return a comparison"),
     ("yes", "your stop_when returned 'yes' (str), not True or False"),
     (torch.ones(3) < 2, "returned a tensor of 3 torch.bool values; it must return one True or False"),
+    (torch.ones(3), "returned a tensor of 3 torch.float32 values; it must return one True or False"),
     (None, "your stop_when returned None: does it end with return?"),
     (..., "returned Ellipsis (ellipsis), not True or False"),
     (0.5, "returned 0.5 (float)"),

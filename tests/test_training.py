@@ -1,5 +1,8 @@
 """The steps, paths and the fit loop against torch.optim, closed forms and least squares."""
 
+import _thread
+import threading
+
 import numpy as np
 import pytest
 import torch
@@ -315,6 +318,19 @@ def test_ctrl_c_that_lands_inside_no_grad_leaves_gradients_on(monkeypatch):
     monkeypatch.setattr(training, "_update", update_interrupted_inside_no_grad)
     r = fit(quadratic, torch.zeros(3), X, Y, lr=0.2, steps=10**7)
     assert r.stop_reason == "interrupted" and torch.is_grad_enabled()
+
+
+@pytest.mark.timeout(60)
+def test_a_real_ctrl_c_at_any_moment_returns_the_run_so_far():
+    """The interrupt a learner's Ctrl-C sends, at whatever line the run has reached after one second, not a rule's."""
+    timer = threading.Timer(1.0, _thread.interrupt_main)
+    timer.start()
+    try:
+        r = fit(quadratic, torch.zeros(3), X, Y, lr=0.2, steps=10**7)
+    finally:
+        timer.cancel()
+    assert r.stop_reason == "interrupted" and 1 < len(r.losses) == len(r.history) == r.steps + 1
+    assert torch.equal(r.params, r.history[-1]) and torch.is_grad_enabled()
 
 
 def test_ctrl_c_before_the_first_loss_stops_as_usual(monkeypatch):
