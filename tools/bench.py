@@ -3,16 +3,16 @@
 1. Each notebook executed headless in a fresh kernel, and the whole course,
    beside the floor no notebook can beat: a fresh kernel that only imports
    torch and matplotlib. Ratios are of times taken in the same run.
-2. Explorer redraw time in the browser, in two places: JupyterLab with a kernel (the live widget) and a static
-   page with no kernel (the explorer's own HTML copy, as the site and an HTML export show it), in headless
-   Chromium. Two measures each: from a key press to the end of the new drawing, and, while a slider is dragged,
-   from each input event to the end of the drawing it caused. Median and 95th percentile; the aim is under 16 ms,
-   one frame, so a drag never drops one. Skipped with a note where no Chromium is found.
-   And as on a mid-range phone: each explorer's static copy at 390 × 844 with the CPU slowed 4× (Chromium's
-   `Emulation.setCPUThrottlingRate`), 20 key presses and a drag per control, from the event (the key going down,
-   or the slider's input event during a drag) to the frame that shows the new drawing: a task posted (through a
-   MessageChannel) from the next requestAnimationFrame after the drawing runs once that frame's style, layout and
-   paint are done, so the time includes them.
+2. Explorer redraw time in the browser (headless Chromium), in three places: JupyterLab with a kernel (the live
+   widget), a static page with no kernel (the explorer's own HTML copy, as the site and an HTML export show it), and
+   that static copy as on a mid-range phone (390 × 844, the CPU slowed 4× by Chromium's
+   `Emulation.setCPUThrottlingRate`). Each control is pressed 20 times with the keyboard and each slider dragged to
+   its far end and back; each drawing is timed in the page (tools/browser.py's TIMER) from the event that caused it
+   (the key going down, or the slider's input event during a drag) to the end of the drawing, and to the frame that
+   shows it (a task posted through a MessageChannel from the next requestAnimationFrame runs once that frame's
+   style, layout and paint are done). Median and 95th percentile; the aim is under 16 ms, one frame, so a drag never
+   drops one. Printed: to the end of the drawing on a laptop, to the painted frame on the phone; bench.json has
+   both. Skipped with a note where no Chromium is found.
 3. `fit`'s time per step against a bare hand-written PyTorch loop on the same
    problem (seed 003's quadratic on 5x², SSE, lr 1e-7), interleaved repeats.
 
@@ -72,91 +72,66 @@ def _summary(samples: list[float]) -> dict:
             round(0.95 * (len(ordered) - 1)))], "max_ms": ordered[-1], "samples": len(ordered)}
 
 
-def _measure(explorer, rounds: int) -> dict:
-    """Key presses on every control (forward through them, back in reverse order, so every move changes the
-    drawing) and drags of every slider, end to end and back."""
-    names = [c.name for c in explorer.controls()]
-    presses = [explorer.press(name, forward) for _ in range(rounds) for forward in (True, False)
-               for name in (names if forward else names[::-1])]
-    drags = []
-    for name in (c.name for c in explorer.controls() if c.kind == "slider"):
-        start = explorer.position(name)
-        drags += explorer.drag(name, to=0.0) + explorer.drag(name, to=1.0) + explorer.drag(name, to=start)
-    return {"key press": _summary(presses), "drag": _summary(drags)}
-
-
-# Before a phone run: for every drawing, the time from the event that caused it to the frame that shows it, and
-# whether a key or a drag caused it.
-PAINTED = """(root) => {
-    window.__sgdPainted = [];
-    if (root.__sgdPaintTimed) return;
-    root.__sgdPaintTimed = true;
-    let t0 = null, how = null;
-    root.addEventListener('keydown', (e) => { [t0, how] = [e.timeStamp, 'key press']; }, {capture: true});
-    root.addEventListener('input', (e) => { if (t0 === null) [t0, how] = [e.timeStamp, 'drag']; }, {capture: true});
-    root.addEventListener('sgd-redrawn', () => {
-        const [start, cause] = [t0, how];
-        t0 = null;
-        if (start === null) return;
-        requestAnimationFrame(() => {
-            const after = new MessageChannel();
-            after.port1.onmessage = () => window.__sgdPainted.push([performance.now() - start, cause]);
-            after.port2.postMessage(null);
-        });
-    });
-}"""
-
-
-def _measure_on_a_phone(page, explorer, moves: int = 20) -> dict:
-    """`moves` key presses per control, back and forth so that each changes the drawing (buttons: the next one),
-    and a drag of each slider to its far end; from the event to the painted frame."""
-    explorer.root.evaluate(PAINTED)
-    drawings = 0
+def _measure(explorer, moves: int = 20) -> dict:
+    """`moves` key presses per control, back and forth so that each changes the drawing (buttons: the next one), and
+    a drag of each slider to its far end and back; from each event to the end of its drawing and to the painted
+    frame (browser.TIMER)."""
+    before = len(explorer.times())
     for control in explorer.controls():
         room = control.kind == "buttons" or explorer.position(control.name) < 1  # room to move forward first
         for k in range(moves):
             explorer.press(control.name, forward=control.kind == "buttons" or (k % 2 == 0) == room)
-        drawings += moves
         if control.kind == "slider":
-            drawings += len(explorer.drag(control.name, to=0.0 if explorer.position(control.name) > 0.5 else 1.0))
-        page.wait_for_function(f"window.__sgdPainted.length >= {drawings}")
-    painted = page.evaluate("window.__sgdPainted")
-    return {how: _summary([ms for ms, cause in painted if cause == how]) for how in ("key press", "drag")}
+            start = explorer.position(control.name)
+            explorer.drag(control.name, to=0.0 if start > 0.5 else 1.0)
+            explorer.drag(control.name, to=start)
+    times = explorer.times(before, painted=True)
+    return {f"{how} to {end}": _summary([t[end] for t in times if t["how"] == how])
+            for how in ("key press", "drag") for end in ("drawn", "painted")}
 
 
-def bench_phone() -> dict:
-    """Each explorer's static copy (as the website shows it) at 390 × 844, the CPU slowed 4×: event to painted
-    frame (see the module's docstring)."""
-    import tempfile
-
-    from browser import Explorer, chromium
+def _static_copies(context, phone: bool):
+    """(name, Explorer) for each explorer's static copy (as the website shows it), alone on a page with no network;
+    `phone`: at 390 × 844 with the CPU slowed 4× (Chromium's Emulation.setCPUThrottlingRate)."""
+    from browser import Explorer
 
     from sgd_helpers._wire import stored_explorers
 
-    out = {}
-    with tempfile.TemporaryDirectory() as profile, chromium(profile) as context:
-        page = context.new_page()
+    page, where = context.new_page(), "phone, CPU ÷4" if phone else "static page"
+    page.route("**/*", lambda route: route.abort())
+    if phone:
         page.set_viewport_size({"width": 390, "height": 844})
-        page.route("**/*", lambda route: route.abort())
         page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": 4})
-        for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
-            for k, copy in enumerate(e["html"] for e in stored_explorers(path)):
-                page.set_content(f"<!doctype html><meta charset=utf-8><meta name=viewport content='width=device-width'>"
-                                 f"<body>{copy}</body>", wait_until="load")
-                page.wait_for_selector(".sgd-explorer")
-                out[f"{path.stem}, explorer {k + 1}, phone, CPU ÷4"] = _measure_on_a_phone(
-                    page, Explorer(page, page.locator(".sgd-explorer").first))
-        page.close()
-    return out
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        for k, copy in enumerate(e["html"] for e in stored_explorers(path)):
+            page.set_content("<!doctype html><meta charset=utf-8><meta name=viewport content='width=device-width'>"
+                             f"<body>{copy}</body>", wait_until="load")
+            page.wait_for_selector(".sgd-explorer")
+            yield f"{path.stem}, explorer {k + 1}, {where}", Explorer(page, page.locator(".sgd-explorer").first)
+    page.set_content(NOTHING, wait_until="load")
+    yield f"floor: a page that only shows the slider's number, {where}", Explorer(page, page.locator(".sgd-explorer"))
+    page.close()
 
 
-def bench_browser(rounds: int = 4) -> dict | str:
-    """Redraw times of every explorer in JupyterLab (with a kernel) and on a static page (none). A string says why
-    it did not run."""
+# The floor of these timings: an "explorer" whose only work is to write its slider's number (the frame still waits
+# for the next animation frame and for the page's style, layout and paint).
+NOTHING = """<!doctype html><meta charset=utf-8><meta name=viewport content='width=device-width'>
+<div class=sgd-explorer><div class=controls><label class=control><span>x</span>
+<input type=range min=0 max=100 value=50><output>50</output></label></div></div>
+<script>const root = document.querySelector('.sgd-explorer');
+root.querySelector('input').addEventListener('input', (e) => {
+    root.querySelector('output').textContent = e.target.value;
+    root.dispatchEvent(new Event('sgd-redrawn'));
+});</script>"""
+
+
+def bench_browser() -> dict | str:
+    """Redraw times of every explorer in JupyterLab (with a kernel), on a static page (none), and on the static page
+    as on a mid-range phone. A string says why it did not run."""
     import shutil
     import tempfile
 
-    from browser import HOW_TO_GET_ONE, Explorer, NotebookPage, chromium, find_chromium
+    from browser import HOW_TO_GET_ONE, NotebookPage, chromium, find_chromium
     from lab import Lab
 
     from sgd_helpers._wire import stored_explorers
@@ -174,18 +149,11 @@ def bench_browser(rounds: int = 4) -> dict | str:
                 page.open()
                 page.restart_and_run_all()
                 for k, explorer in enumerate(page.explorers()):
-                    out[f"{path.stem}, explorer {k + 1}, JupyterLab"] = _measure(explorer, rounds)
+                    out[f"{path.stem}, explorer {k + 1}, JupyterLab"] = _measure(explorer)
                 page.page.close()
-            page = context.new_page()
-            page.route("**/*", lambda route: route.abort())
-            for path in with_explorers:
-                for k, copy in enumerate(e["html"] for e in stored_explorers(path)):
-                    page.set_content(f"<!doctype html><meta charset=utf-8><body>{copy}</body>", wait_until="load")
-                    page.wait_for_selector(".sgd-explorer")
-                    explorer = Explorer(page, page.locator(".sgd-explorer").first)
-                    out[f"{path.stem}, explorer {k + 1}, static page"] = _measure(explorer, rounds)
-            page.close()
-    return out | bench_phone()
+            for phone in (False, True):
+                out |= {name: _measure(explorer) for name, explorer in _static_copies(context, phone)}
+    return out
 
 
 def bench_fit(steps: int = 3000, repeat: int = 5) -> dict:
@@ -238,9 +206,9 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(results["browser"], str):
             print(f"explorers in the browser: {results['browser']}")
         for name, r in (results["browser"] if isinstance(results["browser"], dict) else {}).items():
-            to = "painted" if "phone" in name else "drawn"
-            said = ", ".join(f"{how} to {to}: median {m['median_ms']:.1f} ms, 95th percentile {m['p95_ms']:.1f} ms "
-                             f"({m['samples']})" for how, m in r.items())
+            shown = {what: m for what, m in r.items() if what.endswith("painted") == ("phone" in name)}
+            said = ", ".join(f"{what}: median {m['median_ms']:.1f} ms, 95th percentile {m['p95_ms']:.1f} ms "
+                             f"({m['samples']})" for what, m in shown.items())
             print(f"{name:<40} {said}")
     results["fit"] = bench_fit()
     f = results["fit"]

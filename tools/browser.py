@@ -156,6 +156,14 @@ class Explorer:
     def _row(self, name: str):
         return self.root.locator(".controls > .control").filter(has=self.page.locator("span", has_text=name)).first
 
+    def times(self, since: int = 0, painted: bool = False) -> list[dict]:
+        """The timed drawings from the `since`-th on, each {"how": "key press" or "drag", "drawn": ms, "painted":
+        ms}; with `painted`, once every drawing has been painted. The first call installs the timer."""
+        if painted:
+            self.page.wait_for_function("r => r.__sgdTimes.every(t => t.painted !== null)",
+                                        arg=self.root.element_handle())
+        return self.root.evaluate(f"(r, n) => {{ ({TIMER})(r); return r.__sgdTimes.slice(n); }}", since)
+
     def press(self, name: str, forward: bool = True, timeout: float = 10) -> float:
         """Move control `name` one step with the keyboard (arrow keys on a slider, Tab and Space on buttons);
         return the milliseconds from the key going down to the end of the new drawing."""
@@ -168,12 +176,14 @@ class Explorer:
             pressed = [buttons.nth(i).get_attribute("aria-pressed") == "true" for i in range(buttons.count())]
             buttons.nth((pressed.index(True) + (1 if forward else -1)) % len(pressed)).focus()
             key = "Space"
-        self.root.evaluate(WATCH)
+        before = len(self.times())
         self.page.keyboard.press(key)
         try:
-            return self.page.wait_for_function("() => window.__sgdLatency", timeout=timeout * 1000).json_value()
+            self.page.wait_for_function("([r, n]) => r.__sgdTimes.length > n", arg=[self.root.element_handle(), before],
+                                        timeout=timeout * 1000)
         except Exception as e:  # Playwright's TimeoutError
             raise AssertionError(f"{name}: no new drawing {timeout:g} s after pressing {key}") from e
+        return self.times(before)[0]["drawn"]
 
     def position(self, name: str) -> float:
         """Where slider `name`'s handle is, as a fraction of its track."""
@@ -186,32 +196,32 @@ class Explorer:
         track.scroll_into_view_if_needed()
         box = track.bounding_box()
         y, x0 = box["y"] + box["height"] / 2, box["x"] + 8 + self.position(name) * (box["width"] - 16)
-        self.root.evaluate(TIME_INPUTS)
+        before = len(self.times())
         self.page.mouse.move(x0, y)
         self.page.mouse.down()
         self.page.mouse.move(box["x"] + 8 + to * (box["width"] - 16), y, steps=moves)
         self.page.mouse.up()
-        return self.root.evaluate("r => r.__sgdDrawTimes")
+        return [t["drawn"] for t in self.times(before) if t["how"] == "drag"]
 
 
-# Before a key press: note when the key goes down, and when the explorer has drawn again after it.
-WATCH = """(root) => {
-    window.__sgdLatency = null;
-    let down = null;
-    document.addEventListener('keydown', () => { down = performance.now(); }, {capture: true, once: true});
+# Installed once per explorer: for each drawing, what caused it (a key going down, or a slider's input event during a
+# drag) and the milliseconds from that event to the end of the drawing and to the frame that shows it (a task posted
+# from the next animation frame runs once that frame's style, layout and paint are done).
+TIMER = """(root) => {
+    if (root.__sgdTimes) return;
+    root.__sgdTimes = [];
+    let t0 = null, how = null;
+    root.addEventListener('keydown', (e) => { [t0, how] = [e.timeStamp, 'key press']; }, {capture: true});
+    root.addEventListener('input', (e) => { if (t0 === null) [t0, how] = [e.timeStamp, 'drag']; }, {capture: true});
     root.addEventListener('sgd-redrawn', () => {
-        if (down !== null) window.__sgdLatency = performance.now() - down;
-    }, {once: true});
-}"""
-
-# During a drag: for every input event, the time from the event to the end of the drawing it caused.
-TIME_INPUTS = """(root) => {
-    root.__sgdDrawTimes = [];
-    if (root.__sgdTimed) return;  // listen once per explorer: a second pair would count every drawing twice
-    root.__sgdTimed = true;
-    let t0 = null;
-    root.addEventListener('input', (e) => { t0 = e.timeStamp; }, {capture: true});
-    root.addEventListener('sgd-redrawn', () => {
-        if (t0 !== null) { root.__sgdDrawTimes.push(performance.now() - t0); t0 = null; }
+        if (t0 === null) return;
+        const time = {how, drawn: performance.now() - t0, painted: null}, start = t0;
+        t0 = null;
+        root.__sgdTimes.push(time);
+        requestAnimationFrame(() => {
+            const after = new MessageChannel();
+            after.port1.onmessage = () => { time.painted = performance.now() - start; };
+            after.port2.postMessage(null);
+        });
     });
 }"""
