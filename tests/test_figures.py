@@ -28,7 +28,7 @@ def _stored_figures_with_lines():
     found = []
     for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
         for i, cell in enumerate(nbformat.read(path, as_version=4).cells):
-            for png in run_notebooks._pngs(cell)[:1]:
+            for png in [v for kind, v in run_notebooks._fuzzy(cell) if kind == "figure"][:1]:
                 pixels = np.asarray(Image.open(io.BytesIO(base64.b64decode(png))).convert("RGB")).astype(int)
                 colour = max(COLOURS, key=lambda c: (np.abs(pixels - COLOURS[c]).sum(-1) < 30).sum())
                 if (np.abs(pixels - COLOURS[colour]).sum(-1) < 30).sum() >= 100:
@@ -44,7 +44,7 @@ def _with_figure(path: Path, index: int, png: str) -> str:
     explorer's HTML) replaced by `png`."""
     nb = nbformat.read(path, as_version=4)
     first = iter([png])
-    run_notebooks._replace_figures(nb.cells[index], lambda stored: next(first, stored))
+    run_notebooks._replace_fuzzy(nb.cells[index], lambda kind, was: next(first, was) if kind == "figure" else was)
     return nbformat.writes(nb) + "\n"  # as run_notebooks writes it
 
 

@@ -87,6 +87,8 @@ def test_a_figure_inside_an_explorer_s_html_is_compared_as_a_figure_not_as_text(
     assert run_notebooks.keep_stored_figures(stored, far).strip() == far.strip()
     changed = stored.replace("fine", "changed")
     assert any("its text differs" in p for p in run_notebooks.differences("x.ipynb", stored, changed, save_to=None))
+    both = run_notebooks.differences("x.ipynb", stored, far.replace("fine", "changed"), save_to=None)
+    assert "its text differs" in both[0] and any("figure 1 differs by RMS" in p for p in both)  # not only the text
 
 
 def test_the_reproduction_check_ignores_only_the_python_patch_release():

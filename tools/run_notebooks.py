@@ -33,8 +33,8 @@ from __future__ import annotations
 
 import argparse
 import base64
+import copy
 import difflib
-import functools
 import json
 import os
 import re
@@ -52,7 +52,7 @@ from nbclient.exceptions import CellExecutionError
 from nbconvert.filters import strip_ansi
 from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 
-from sgd_helpers._wire import parse_explorer_html, replace_explorer_data
+from sgd_helpers._wire import replace_explorer_data
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import figures  # noqa: E402
@@ -67,6 +67,8 @@ EMBEDDED = re.compile(r"(data:image/png;base64,)([A-Za-z0-9+/=]+)")
 # bits with the processor (the roller coaster's noise comes from a vectorised random generator), so they are compared
 # as numbers, to STATE_RTOL, as a figure is compared within its tolerance; the explorer's text is compared exactly.
 STATE_RTOL = 1e-6
+PLACEHOLDERS = {"figure": "<a PNG figure, compared within figures.TOLERANCE>",
+                "data": '"an explorer\'s data, compared to STATE_RTOL"'}
 FIGURE_DIFFS = ROOT / "build" / "reproduce"
 
 
@@ -125,42 +127,37 @@ def comparable(text: str) -> str:
     return nbformat.writes(nb)
 
 
-def _pngs(cell: nbformat.NotebookNode) -> list[str]:
-    """The cell's figures, in order: each PNG output, and each PNG inside an HTML output."""
-    found = []
-    for out in cell.get("outputs", []):
-        data = out.get("data", {})
-        if PNG in data:
-            found.append(data[PNG])
-        if HTML in data:
-            found += [m.group(2) for m in EMBEDDED.finditer(_text(data[HTML]))]
-    return found
-
-
 def _text(value) -> str:
     return "".join(value) if isinstance(value, list) else value
 
 
-def _replace_figures(cell: nbformat.NotebookNode, new: Callable[[str], str]) -> None:
-    """Replace each of the cell's figures (as `_pngs` finds them) by `new(figure)`."""
+def _replace_fuzzy(cell: nbformat.NotebookNode, new: Callable[[str, str], str]) -> None:
+    """Replace, in order, each of the cell's figures (a PNG output, or a PNG inside an HTML output) by
+    `new("figure", base64)` and each explorer's data (its JSON inside an HTML output) by `new("data", json)`: what is
+    compared within a tolerance, not exactly."""
     for out in cell.get("outputs", []):
         data = out.get("data", {})
         if PNG in data:
-            data[PNG] = new(data[PNG])
+            data[PNG] = new("figure", data[PNG])
         if HTML in data:
-            data[HTML] = EMBEDDED.sub(lambda m: m.group(1) + new(m.group(2)), _text(data[HTML]))
+            html = EMBEDDED.sub(lambda m: m.group(1) + new("figure", m.group(2)), _text(data[HTML]))
+            data[HTML] = replace_explorer_data(html, lambda state: new("data", state))
 
 
-def _states(cell: nbformat.NotebookNode) -> list[str]:
-    """The JSON state of each explorer in the cell's HTML outputs."""
-    return [e["data"] for out in cell.get("outputs", []) if HTML in out.get("data", {})
-            for e in parse_explorer_html(_text(out.data[HTML]))]
+def _fuzzy(cell: nbformat.NotebookNode) -> list[tuple[str, str]]:
+    """The cell's figures and explorers' data as (kind, value), in `_replace_fuzzy`'s order."""
+    found: list[tuple[str, str]] = []
+    _replace_fuzzy(copy.deepcopy(cell), lambda kind, value: found.append((kind, value)) or value)
+    return found
 
 
-def _replace_states(cell: nbformat.NotebookNode, new: Callable[[str], str]) -> None:
-    for out in cell.get("outputs", []):
-        if HTML in out.get("data", {}):
-            out.data[HTML] = replace_explorer_data(_text(out.data[HTML]), new)
+def close(kind: str, a: str, b: str) -> bool:
+    """Two figures within figures.TOLERANCE of each other, or two explorers' data within STATE_RTOL."""
+    if a == b:
+        return True
+    if kind == "data":
+        return same_state(a, b)
+    return figures.rms(base64.b64decode(a), base64.b64decode(b)) <= figures.TOLERANCE
 
 
 def same_state(a: str, b: str, rtol: float = STATE_RTOL) -> bool:
@@ -183,8 +180,7 @@ def without_figures(text: str) -> str:
     again exactly."""
     nb = nbformat.reads(comparable(text), as_version=4)
     for cell in nb.cells:
-        _replace_figures(cell, lambda _: "<a PNG figure, compared within figures.TOLERANCE>")
-        _replace_states(cell, lambda _: '"an explorer\'s data, compared to STATE_RTOL"')
+        _replace_fuzzy(cell, lambda kind, _: PLACEHOLDERS[kind])
     return nbformat.writes(nb)
 
 
@@ -214,20 +210,22 @@ def differences(name: str, stored: str, fresh: str, save_to: Path | None = FIGUR
         lines = difflib.unified_diff(nbformat.writes(a).splitlines(), nbformat.writes(b).splitlines(), "stored",
                                      "re-executed", lineterm="", n=1)
         problems.append("the notebook differs outside its cells' outputs\n" + "\n".join(list(lines)[:40]))
-    if problems:
-        return problems
     stored_nb, fresh_nb = nbformat.reads(stored, as_version=4), nbformat.reads(fresh, as_version=4)
+    if len(stored_nb.cells) != len(fresh_nb.cells):
+        return problems
+    # Figures and explorer data are compared even in a cell whose text differs (then their counts may differ too).
     for i, (ca, cb) in enumerate(zip(stored_nb.cells, fresh_nb.cells, strict=True)):
-        for k, (sa, sb) in enumerate(zip(_states(ca), _states(cb), strict=True)):
-            if not same_state(sa, sb):
+        counts = {"figure": 0, "data": 0}
+        for (kind, pa), (kind_b, pb) in zip(_fuzzy(ca), _fuzzy(cb), strict=False):
+            counts[kind] += 1
+            if kind != kind_b or close(kind, pa, pb):
+                continue
+            k = counts[kind] - 1
+            if kind == "data":
                 problems.append(f"{_where(i, ca)}: explorer {k + 1}'s data differ by more than {STATE_RTOL:g}")
-        for k, (pa, pb) in enumerate(zip(_pngs(ca), _pngs(cb), strict=True)):
-            if pa == pb:
                 continue
             ia, ib = base64.b64decode(pa), base64.b64decode(pb)
             distance = figures.rms(ia, ib)
-            if distance <= figures.TOLERANCE:
-                continue
             message = f"{_where(i, ca)}: figure {k + 1} differs by RMS {distance:.2f} (tolerance {figures.TOLERANCE})"
             if save_to is not None:
                 folder = save_to / Path(name).stem
@@ -246,38 +244,25 @@ def _alone(cell: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nbformat.v4.new_notebook(cells=[cell])
 
 
-def _stored_if_close(stored: Iterator[str], png: str) -> str:
-    """The next stored figure if it is within the tolerance of `png` (a figure the cell did not have is new)."""
-    old = next(stored, None)
-    if old is not None and old != png and \
-            figures.rms(base64.b64decode(old), base64.b64decode(png)) <= figures.TOLERANCE:
-        return old
-    return png
-
-
-def _stored_state_if_close(stored: Iterator[str], state: str) -> str:
-    """The next stored explorer state if its numbers are within STATE_RTOL of `state`'s."""
-    old = next(stored, None)
-    return old if old is not None and same_state(old, state) else state
-
-
 def keep_stored_figures(stored: str, fresh: str) -> str:
     """`fresh`, with each figure (and explorer's data) put back to its stored bytes where its cell's source and
     position are unchanged and the two are within the tolerance: re-executing on another processor rewrites no
     figure nobody changed."""
-    old, old_states = {}, {}
+    old: dict[str, list[list[tuple[str, str]]]] = {}
     for cell in nbformat.reads(stored, as_version=4).cells:
-        old.setdefault(cell.source, []).append(_pngs(cell))
-        old_states.setdefault(cell.source, []).append(_states(cell))
+        old.setdefault(cell.source, []).append(_fuzzy(cell))
     nb = nbformat.reads(fresh, as_version=4)
     seen: dict[str, int] = {}
     for cell in nb.cells:
         n = seen[cell.source] = seen.get(cell.source, -1) + 1
         before = old.get(cell.source, [])
-        previous = before[n] if n < len(before) else []
-        _replace_figures(cell, functools.partial(_stored_if_close, iter(previous)))
-        before = old_states.get(cell.source, [])
-        _replace_states(cell, functools.partial(_stored_state_if_close, iter(before[n] if n < len(before) else [])))
+        previous = iter(before[n] if n < len(before) else [])  # a figure the cell did not have is new
+
+        def kept(kind: str, value: str, previous: Iterator[tuple[str, str]] = previous) -> str:
+            was_kind, was = next(previous, ("", ""))
+            return was if was_kind == kind and close(kind, was, value) else value
+
+        _replace_fuzzy(cell, kept)
     return nbformat.writes(nb) + "\n"  # as nbformat.write ends a file
 
 
