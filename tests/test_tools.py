@@ -257,3 +257,23 @@ def test_nbval_blanks_an_explorer_s_data_and_picture_with_regexes_that_name_no_e
     blanked = sanitized("a fifth", 74.46824645996094, 200)
     assert blanked == sanitized("a fifth", 74.46824264526367, 201) and "74.468" not in blanked
     assert "fine &lt;/script&gt;" in blanked and blanked != sanitized("a fifth", 74.468, 200, status="changed")
+
+
+def test_the_mistakes_audit_leaves_grad_mode_on_after_stopping_a_call_that_hangs():
+    import signal
+    import time
+
+    import mistakes
+    import torch
+
+    def stuck_without_grad():  # as if the alarm landed inside a helper's no_grad block
+        torch.set_grad_enabled(False)
+        time.sleep(5)
+
+    before = signal.signal(signal.SIGALRM, mistakes.alarm)
+    try:
+        assert mistakes.outcome(stuck_without_grad, seconds=1) == ("hang", "no answer in 1 s")
+        assert torch.is_grad_enabled()
+    finally:
+        signal.signal(signal.SIGALRM, before)
+        torch.set_grad_enabled(True)

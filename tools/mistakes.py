@@ -85,9 +85,10 @@ def ours(tb) -> bool:
     return "sgd_helpers" in last.filename and (last.line or "").lstrip().startswith("raise")
 
 
-def outcome(call) -> tuple[str, str]:
-    """('clear' | 'warned' | 'raw' | 'hang' | 'accepted', what the learner read) for one call."""
-    signal.alarm(20)
+def outcome(call, seconds: int = 20) -> tuple[str, str]:
+    """('clear' | 'warned' | 'raw' | 'hang' | 'accepted', what the learner read) for one call, stopped after
+    `seconds` (main installs the SIGALRM handler that stops it)."""
+    signal.alarm(seconds)
     try:
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()), \
                 warnings.catch_warnings(record=True) as said:
@@ -98,13 +99,14 @@ def outcome(call) -> tuple[str, str]:
             return "warned", str(ours_said[0].message)[:110]
         return ("raw", f"{said[0].category.__name__}: {str(said[0].message)[:110]}") if said else ("accepted", "")
     except Hang:
-        return "hang", "no answer in 20 s"
+        return "hang", f"no answer in {seconds} s"
     except MemoryError as e:
         return ("clear" if "would need" in str(e) else "raw"), str(e)[:110]
     except Exception as e:  # noqa: BLE001 - every failure is classified
         return ("clear" if ours(e.__traceback__) else "raw"), f"{type(e).__name__}: {str(e)[:110]}"
     finally:
         signal.alarm(0)
+        torch.set_grad_enabled(True)  # a Hang raised inside a helper's no_grad block leaves it off for what follows
         plt.close("all")
 
 

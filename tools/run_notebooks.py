@@ -147,7 +147,12 @@ def _replace_fuzzy(cell: nbformat.NotebookNode, new: Callable[[str, str], str]) 
 def _fuzzy(cell: nbformat.NotebookNode) -> list[tuple[str, str]]:
     """The cell's figures and explorers' data as (kind, value), in `_replace_fuzzy`'s order."""
     found: list[tuple[str, str]] = []
-    _replace_fuzzy(copy.deepcopy(cell), lambda kind, value: found.append((kind, value)) or value)
+
+    def note(kind: str, value: str) -> str:
+        found.append((kind, value))
+        return value  # unchanged: a copy is walked, so the cell is not even rewritten
+
+    _replace_fuzzy(copy.deepcopy(cell), note)
     return found
 
 
