@@ -270,3 +270,16 @@ def test_each_notebook_has_review_questions_with_folded_answers(nb):
     cell = next((c.source for c in book.cells if c.cell_type == "markdown" and c.source.startswith("## Review")), "")
     questions = re.findall(r"^\d+\. .+\n\n   <details><summary>Answer</summary>\n\n   .+\n\n   </details>$", cell, re.M)
     assert 6 <= len(questions) <= 10, f"{path.name}: 6 to 10 review questions, each with a folded model answer"
+
+
+def test_the_seeds_a_notebook_s_ranges_are_asserted_on_are_the_seeds_its_text_names():
+    """`MEASURED = range(N)` guards the asserts of ranges; the text says "over seeds 0 to N - 1", and the other-seeds
+    test reads the text to know which seeds to run. One changed without the other would assert a range on seeds it
+    was not measured over, or skip seeds it was."""
+    for path in NOTEBOOKS:
+        book = nbformat.read(path, as_version=4)
+        code = "\n".join(c.source for c in book.cells if c.cell_type == "code")
+        text = " ".join(c.source for c in book.cells if c.cell_type == "markdown")
+        measured = {int(n) - 1 for n in re.findall(r"MEASURED = range\((\d+)\)", code)}
+        stated = {int(n) for n in re.findall(r"over seeds 0 to\s+(\d+)", text)}
+        assert measured == stated, f"{path.name}: MEASURED covers seeds 0 to {measured}, the text {stated}"
