@@ -11,8 +11,9 @@
    (the key going down, or the slider's input event during a drag) to the end of the drawing, and to the frame that
    shows it (a task posted through a MessageChannel from the next requestAnimationFrame runs once that frame's
    style, layout and paint are done). Median and 95th percentile; the aim is under 16 ms, one frame, so a drag never
-   drops one. Printed: to the end of the drawing on a laptop, to the painted frame on the phone; bench.json has
-   both. Skipped with a note where no Chromium is found.
+   drops one. Printed: to the end of the drawing in JupyterLab and on the static page, to the painted frame on the
+   phone; bench.json has both. Beside them, the floor: a page that only writes its slider's number (NOTHING).
+   Skipped with a note where no Chromium is found.
 3. `fit`'s time per step against a bare hand-written PyTorch loop on the same
    problem (seed 003's quadratic on 5x², SSE, lr 1e-7), interleaved repeats.
 
