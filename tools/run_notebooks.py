@@ -223,14 +223,17 @@ def differences(name: str, stored: str, fresh: str, save_to: Path | None = FIGUR
         counts = {"figure": 0, "data": 0}
         for (kind, pa), (kind_b, pb) in zip(_fuzzy(ca), _fuzzy(cb), strict=False):
             counts[kind] += 1
-            if kind != kind_b or close(kind, pa, pb):
-                continue
             k = counts[kind] - 1
+            if kind != kind_b or pa == pb:
+                continue
             if kind == "data":
-                problems.append(f"{_where(i, ca)}: explorer {k + 1}'s data differ by more than {STATE_RTOL:g}")
+                if not same_state(pa, pb):
+                    problems.append(f"{_where(i, ca)}: explorer {k + 1}'s data differ by more than {STATE_RTOL:g}")
                 continue
             ia, ib = base64.b64decode(pa), base64.b64decode(pb)
-            distance = figures.rms(ia, ib)
+            distance = figures.rms(ia, ib)  # computed once: the message gives it
+            if distance <= figures.TOLERANCE:
+                continue
             message = f"{_where(i, ca)}: figure {k + 1} differs by RMS {distance:.2f} (tolerance {figures.TOLERANCE})"
             if save_to is not None:
                 folder = save_to / Path(name).stem
